@@ -1,0 +1,408 @@
+//! The governance domain: sources, assets, classifications, profiles and scan jobs, and the
+//! [`Command`]s that change them. Everything here is replicated through Raft, so every type
+//! is plain data (serde) and carries no raw sampled value: evidence is always masked.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Milliseconds since the Unix epoch; the proposer stamps times so that applying a command
+/// is deterministic on every replica.
+pub type Millis = u64;
+
+/// Current wall-clock time in milliseconds (for stamping commands before they are proposed).
+pub fn now_ms() -> Millis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as Millis)
+        .unwrap_or(0)
+}
+
+/// A registered data source. `id` is the user-chosen name and the first segment of every
+/// asset id under it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub id: String,
+    pub kind: SourceKind,
+    /// Connection URI (`sqlite:///path.db`, `file:///dir`).
+    pub uri: String,
+    /// Site label used later for placement and residency.
+    #[serde(default)]
+    pub site: Option<String>,
+    pub created_at_ms: Millis,
+}
+
+/// Which connector reads a source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Sqlite,
+    Files,
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SourceKind::Sqlite => "sqlite",
+            SourceKind::Files => "files",
+        })
+    }
+}
+
+/// What a table-level asset is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AssetKind {
+    Table,
+    View,
+    File,
+}
+
+/// A table (or view, or file) with its columns, as cataloged by the last scan.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TableAsset {
+    /// `{source}.{database}.{schema}.{table}`, each segment escaped by [`id_segment`].
+    pub id: String,
+    pub name: String,
+    pub kind: AssetKind,
+    pub source: String,
+    pub database: String,
+    pub schema: String,
+    /// Total rows when the connector can count them cheaply.
+    pub row_count: Option<u64>,
+    pub columns: Vec<Column>,
+    pub scan_id: String,
+    pub scanned_at_ms: Millis,
+}
+
+impl TableAsset {
+    /// Builds the readable, stable id of a table asset.
+    pub fn make_id(source: &str, database: &str, schema: &str, table: &str) -> String {
+        [source, database, schema, table]
+            .iter()
+            .map(|s| id_segment(s))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+
+    /// The id of one of this table's columns.
+    pub fn column_id(&self, column: &str) -> String {
+        format!("{}.{}", self.id, id_segment(column))
+    }
+
+    /// The most confident sensitive types found in this table, deduplicated.
+    pub fn sensitive_types(&self) -> Vec<ClassificationType> {
+        let mut out: Vec<ClassificationType> = self
+            .columns
+            .iter()
+            .flat_map(|c| c.classifications.iter().map(|x| x.type_id))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Escapes one segment of an asset id so that ids stay unambiguous when names contain dots.
+pub fn id_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for ch in s.chars() {
+        match ch {
+            '%' => out.push_str("%25"),
+            '.' => out.push_str("%2E"),
+            '/' => out.push_str("%2F"),
+            c if c.is_control() => out.push_str(&format!("%{:02X}", c as u32 & 0xff)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A column with its profile and classifications.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    pub name: String,
+    pub data_type: String,
+    pub nullable: bool,
+    pub classifications: Vec<Classification>,
+    pub profile: Profile,
+}
+
+/// Statistics over the sampled values of a column. No value is kept.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Profile {
+    pub rows_sampled: u64,
+    pub null_ratio: f64,
+    /// Distinct values in the sample; equal to the column's distinct count when the sample
+    /// covered the whole table.
+    pub distinct_estimate: u64,
+    /// Shortest and longest text form among non-null sampled values.
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+}
+
+/// How sure a classification is, derived from its confidence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Low,
+    Medium,
+    High,
+}
+
+impl Level {
+    /// High from 0.85, medium from 0.6, low below.
+    pub fn from_confidence(c: f64) -> Level {
+        if c >= 0.85 {
+            Level::High
+        } else if c >= 0.6 {
+            Level::Medium
+        } else {
+            Level::Low
+        }
+    }
+}
+
+/// Which classifier tier contributed to a classification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// Regular expressions plus validators (checksums, ranges).
+    Pattern,
+    /// Column names and neighbouring columns.
+    Context,
+    /// The ONNX model.
+    Model,
+}
+
+/// One sensitive type found in a column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Classification {
+    #[serde(rename = "type")]
+    pub type_id: ClassificationType,
+    pub confidence: f64,
+    pub level: Level,
+    pub tiers: Vec<Tier>,
+    /// One matching value, masked (`4111********1111`); never the value itself.
+    pub evidence: String,
+}
+
+macro_rules! classification_types {
+    ($($variant:ident => $id:literal : [$($fw:ident),*]),* $(,)?) => {
+        /// The classification type ids of DESIGN.md; their string form is part of the API.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum ClassificationType {
+            $(#[serde(rename = $id)] $variant,)*
+        }
+
+        impl ClassificationType {
+            /// Every type, in declaration order.
+            pub const ALL: &'static [ClassificationType] = &[$(ClassificationType::$variant,)*];
+
+            /// The API id (`EMAIL_ADDRESS`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(ClassificationType::$variant => $id,)* }
+            }
+
+            /// The compliance frameworks this type matters for.
+            pub fn frameworks(self) -> &'static [Framework] {
+                match self { $(ClassificationType::$variant => &[$(Framework::$fw),*],)* }
+            }
+        }
+    };
+}
+
+classification_types! {
+    EmailAddress => "EMAIL_ADDRESS": [GdprPersonal, HipaaIdentifier, Soc2Confidential],
+    PhoneNumber => "PHONE_NUMBER": [GdprPersonal, HipaaIdentifier, Soc2Confidential],
+    CreditCardNumber => "CREDIT_CARD_NUMBER": [GdprPersonal, PciCardholder, Soc2Confidential],
+    IbanCode => "IBAN_CODE": [GdprPersonal, Soc2Confidential],
+    UsSocialSecurityNumber => "US_SOCIAL_SECURITY_NUMBER": [GdprPersonal, HipaaIdentifier, Soc2Confidential],
+    UsBankRoutingNumber => "US_BANK_ROUTING_NUMBER": [Soc2Confidential],
+    SwiftCode => "SWIFT_CODE": [Soc2Confidential],
+    IpAddress => "IP_ADDRESS": [GdprPersonal, HipaaIdentifier],
+    MacAddress => "MAC_ADDRESS": [GdprPersonal, HipaaIdentifier],
+    Url => "URL": [HipaaIdentifier],
+    PersonName => "PERSON_NAME": [GdprPersonal, HipaaIdentifier, PciCardholder, Soc2Confidential],
+    FirstName => "FIRST_NAME": [GdprPersonal, HipaaIdentifier, Soc2Confidential],
+    LastName => "LAST_NAME": [GdprPersonal, HipaaIdentifier, Soc2Confidential],
+    StreetAddress => "STREET_ADDRESS": [GdprPersonal, HipaaIdentifier, Soc2Confidential],
+    City => "CITY": [GdprPersonal, HipaaIdentifier],
+    PostalCode => "POSTAL_CODE": [GdprPersonal, HipaaIdentifier],
+    Country => "COUNTRY": [GdprPersonal],
+    DateOfBirth => "DATE_OF_BIRTH": [GdprPersonal, HipaaIdentifier, Soc2Confidential],
+    Gender => "GENDER": [GdprPersonal],
+    PassportNumber => "PASSPORT_NUMBER": [GdprPersonal, HipaaIdentifier, Soc2Confidential],
+    DriversLicenseNumber => "DRIVERS_LICENSE_NUMBER": [GdprPersonal, HipaaIdentifier, Soc2Confidential],
+    UkNationalInsuranceNumber => "UK_NATIONAL_INSURANCE_NUMBER": [GdprPersonal, Soc2Confidential],
+    UkNhsNumber => "UK_NHS_NUMBER": [GdprPersonal, GdprSpecialCategory, HipaaIdentifier, Soc2Confidential],
+    FranceNir => "FRANCE_NIR": [GdprPersonal, Soc2Confidential],
+    GermanyTaxId => "GERMANY_TAX_ID": [GdprPersonal, Soc2Confidential],
+    SpainDni => "SPAIN_DNI": [GdprPersonal, Soc2Confidential],
+    NetherlandsBsn => "NETHERLANDS_BSN": [GdprPersonal, Soc2Confidential],
+    VehicleIdentificationNumber => "VEHICLE_IDENTIFICATION_NUMBER": [GdprPersonal, HipaaIdentifier],
+    GeoCoordinates => "GEO_COORDINATES": [GdprPersonal, HipaaIdentifier],
+    MedicalRecordNumber => "MEDICAL_RECORD_NUMBER": [GdprSpecialCategory, HipaaIdentifier, Soc2Confidential],
+    Icd10Code => "ICD10_CODE": [GdprSpecialCategory, HipaaIdentifier, Soc2Confidential],
+    UsNpi => "US_NPI": [HipaaIdentifier],
+    Username => "USERNAME": [GdprPersonal, Soc2Confidential],
+    PasswordHash => "PASSWORD_HASH": [Soc2Confidential, PciCardholder],
+    ApiKeyOrSecret => "API_KEY_OR_SECRET": [Soc2Confidential],
+    EthnicGroup => "ETHNIC_GROUP": [GdprSpecialCategory],
+    Religion => "RELIGION": [GdprSpecialCategory],
+    HealthCondition => "HEALTH_CONDITION": [GdprSpecialCategory, HipaaIdentifier, Soc2Confidential],
+}
+
+impl fmt::Display for ClassificationType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for ClassificationType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ClassificationType::ALL
+            .iter()
+            .copied()
+            .find(|t| t.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| format!("unknown classification type `{s}`"))
+    }
+}
+
+/// A compliance framework category a classification type falls under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framework {
+    /// GDPR personal data (Art. 4).
+    GdprPersonal,
+    /// GDPR special category data (Art. 9).
+    GdprSpecialCategory,
+    /// One of the 18 HIPAA Safe Harbor identifiers.
+    HipaaIdentifier,
+    /// PCI-DSS cardholder data.
+    PciCardholder,
+    /// SOC 2 confidential information.
+    Soc2Confidential,
+}
+
+/// A scan of one source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScanJob {
+    pub id: String,
+    pub source: String,
+    pub state: ScanState,
+    /// The node running (or that ran) the scan.
+    pub node: Option<u64>,
+    pub attempt: u32,
+    pub progress: ScanProgress,
+    /// Why the scan failed, when it did.
+    pub error: Option<String>,
+    pub created_at_ms: Millis,
+    pub started_at_ms: Option<Millis>,
+    pub finished_at_ms: Option<Millis>,
+}
+
+/// Lifecycle of a scan job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScanState {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+impl ScanState {
+    /// Done and failed jobs never change again.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, ScanState::Done | ScanState::Failed)
+    }
+}
+
+impl fmt::Display for ScanState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ScanState::Queued => "queued",
+            ScanState::Running => "running",
+            ScanState::Done => "done",
+            ScanState::Failed => "failed",
+        })
+    }
+}
+
+/// How far a scan has come.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScanProgress {
+    pub tables_total: u32,
+    pub tables_done: u32,
+    pub columns_done: u32,
+    pub values_sampled: u64,
+    pub sensitive_columns: u32,
+}
+
+/// A change to the replicated state. Applying one is deterministic: it never reads a clock
+/// or anything outside the state and the command itself.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Command {
+    /// Register a source; fails with `Conflict` when the id is taken.
+    PutSource(Source),
+    /// Remove a source and every asset under it.
+    RemoveSource { id: String },
+    /// Queue a scan job; fails with `NotFound` when its source does not exist.
+    CreateScan(ScanJob),
+    /// Move a scan job forward. Ignored (`Conflict`) once the job is terminal.
+    UpdateScan {
+        id: String,
+        state: ScanState,
+        node: Option<u64>,
+        progress: ScanProgress,
+        error: Option<String>,
+        at_ms: Millis,
+    },
+    /// Insert or replace one table asset with its columns.
+    PutTable(TableAsset),
+}
+
+/// What applying a command produced.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum CommandResult {
+    /// Applied; nothing to return.
+    Done,
+    Source(Source),
+    Scan(ScanJob),
+    /// Not applied because of the current state (id taken, job already finished...).
+    Conflict(String),
+    /// Not applied because something it refers to does not exist.
+    NotFound(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_ids_round_trip_through_serde_and_from_str() {
+        for t in ClassificationType::ALL {
+            let json = serde_json::to_string(t).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", t.as_str()));
+            assert_eq!(t.as_str().parse::<ClassificationType>(), Ok(*t));
+            assert!(!t.frameworks().is_empty(), "{t} maps to no framework");
+        }
+        assert_eq!(ClassificationType::ALL.len(), 38);
+    }
+
+    #[test]
+    fn asset_ids_escape_dots() {
+        assert_eq!(
+            TableAsset::make_id("crm", "db.v2", "main", "a%b"),
+            "crm.db%2Ev2.main.a%25b"
+        );
+    }
+
+    #[test]
+    fn levels_follow_confidence() {
+        assert_eq!(Level::from_confidence(0.97), Level::High);
+        assert_eq!(Level::from_confidence(0.7), Level::Medium);
+        assert_eq!(Level::from_confidence(0.2), Level::Low);
+    }
+}

@@ -1,0 +1,9 @@
+//! PurSight's domain and its supervised actors.
+//!
+//! The crate knows sources, assets, classifications and scan jobs, reads data sources
+//! through connectors, classifies sampled values in memory, and reaches the replicated
+//! state only through the [`cluster::Cluster`] trait that the node implements.
+
+pub mod classify;
+pub mod cluster;
+pub mod domain;

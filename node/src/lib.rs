@@ -1,0 +1,4 @@
+//! The `pursight` node: config, CLI, Raft on sled, the admin HTTP endpoint and the root
+//! supervisor that wires the actors to the replicated state.
+
+pub mod raft;

@@ -1,0 +1,457 @@
+//! The replicated state machine on sled: one tree per table (sources, tables, scans), one
+//! for the state machine's own metadata, one for the current snapshot.
+//!
+//! Each log entry is applied in one sled transaction together with the new last-applied
+//! log id, so a crash leaves the state at an entry boundary, and the log (flushed before any
+//! write is acknowledged) replays whatever came after.
+
+use std::io::Cursor;
+
+use openraft::storage::{RaftStateMachine, Snapshot};
+use openraft::{
+    AnyError, BasicNode, EntryPayload, RaftSnapshotBuilder, SnapshotMeta, StorageIOError,
+    StoredMembership,
+};
+use pursight_actors::domain::{
+    Command, CommandResult, ScanJob, ScanState, Source, TableAsset, id_segment,
+};
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::Transactional;
+
+use super::codec::{CodecError, decode, encode};
+use super::log_store::flush;
+use super::types::{Entry, LogId, StorageError, TypeConfig};
+
+const KEY_LAST_APPLIED: &[u8] = b"last_applied";
+const KEY_MEMBERSHIP: &[u8] = b"membership";
+const KEY_SNAPSHOT: &[u8] = b"current";
+/// The trees a snapshot carries, in order.
+const TABLE_TREES: [&str; 3] = ["sources", "tables", "scans"];
+
+type Membership = StoredMembership<u64, BasicNode>;
+
+fn sm_read_err(e: impl std::error::Error + 'static) -> StorageError {
+    StorageIOError::read_state_machine(AnyError::new(&e)).into()
+}
+
+fn sm_write_err(e: impl std::error::Error + 'static) -> StorageError {
+    StorageIOError::write_state_machine(AnyError::new(&e)).into()
+}
+
+/// Read-only view of the replicated state, for the API and the actors. Cloning is cheap.
+#[derive(Clone)]
+pub struct StateReader {
+    sources: sled::Tree,
+    tables: sled::Tree,
+    scans: sled::Tree,
+}
+
+/// Why the state could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("storage: {0}")]
+    Storage(#[from] sled::Error),
+    #[error("stored record: {0}")]
+    Codec(#[from] CodecError),
+}
+
+impl StateReader {
+    fn get<T: serde::de::DeserializeOwned>(tree: &sled::Tree, key: &str) -> Result<Option<T>, ReadError> {
+        match tree.get(key.as_bytes())? {
+            Some(bytes) => Ok(Some(decode(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn all<T: serde::de::DeserializeOwned>(iter: sled::Iter) -> Result<Vec<T>, ReadError> {
+        iter.values().map(|v| Ok(decode(&v?)?)).collect()
+    }
+
+    /// One source by id.
+    pub fn source(&self, id: &str) -> Result<Option<Source>, ReadError> {
+        Self::get(&self.sources, id)
+    }
+
+    /// Every source, ordered by id.
+    pub fn sources(&self) -> Result<Vec<Source>, ReadError> {
+        Self::all(self.sources.iter())
+    }
+
+    /// One table asset by id.
+    pub fn table(&self, id: &str) -> Result<Option<TableAsset>, ReadError> {
+        Self::get(&self.tables, id)
+    }
+
+    /// Every table asset, ordered by id.
+    pub fn tables(&self) -> Result<Vec<TableAsset>, ReadError> {
+        Self::all(self.tables.iter())
+    }
+
+    /// Table assets of one source, ordered by id.
+    pub fn tables_of(&self, source: &str) -> Result<Vec<TableAsset>, ReadError> {
+        Self::all(self.tables.scan_prefix(format!("{}.", id_segment(source))))
+    }
+
+    /// One scan job by id.
+    pub fn scan(&self, id: &str) -> Result<Option<ScanJob>, ReadError> {
+        Self::get(&self.scans, id)
+    }
+
+    /// Every scan job, newest first.
+    pub fn scans(&self) -> Result<Vec<ScanJob>, ReadError> {
+        let mut jobs: Vec<ScanJob> = Self::all(self.scans.iter())?;
+        jobs.sort_by(|a, b| b.created_at_ms.cmp(&a.created_at_ms).then(b.id.cmp(&a.id)));
+        Ok(jobs)
+    }
+}
+
+/// The whole state machine content, as carried by a snapshot.
+#[derive(Serialize, Deserialize)]
+struct SnapshotPayload {
+    trees: Vec<(String, Vec<(Vec<u8>, Vec<u8>)>)>,
+}
+
+/// A snapshot as kept on disk.
+#[derive(Serialize, Deserialize)]
+struct StoredSnapshot {
+    meta: SnapshotMeta<u64, BasicNode>,
+    data: Vec<u8>,
+}
+
+/// The state machine store handed to openraft.
+pub struct StateMachineStore {
+    db: sled::Db,
+    meta: sled::Tree,
+    sources: sled::Tree,
+    tables: sled::Tree,
+    scans: sled::Tree,
+    snapshot: sled::Tree,
+    snapshot_seq: u64,
+}
+
+impl StateMachineStore {
+    /// Opens (or creates) the state machine trees in `db`.
+    pub fn open(db: &sled::Db) -> Result<Self, sled::Error> {
+        Ok(Self {
+            db: db.clone(),
+            meta: db.open_tree("sm_meta")?,
+            sources: db.open_tree("sources")?,
+            tables: db.open_tree("tables")?,
+            scans: db.open_tree("scans")?,
+            snapshot: db.open_tree("snapshot")?,
+            snapshot_seq: 0,
+        })
+    }
+
+    /// A read-only view that follows every apply.
+    pub fn reader(&self) -> StateReader {
+        StateReader {
+            sources: self.sources.clone(),
+            tables: self.tables.clone(),
+            scans: self.scans.clone(),
+        }
+    }
+
+    fn table_trees(&self) -> [&sled::Tree; 3] {
+        [&self.sources, &self.tables, &self.scans]
+    }
+
+    fn read_meta<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StorageError> {
+        match self.meta.get(key).map_err(sm_read_err)? {
+            Some(b) => Ok(Some(decode(&b).map_err(sm_read_err)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Applies one entry atomically with its log id as the new last-applied.
+    fn apply_entry(&self, entry: &Entry) -> Result<CommandResult, StorageError> {
+        let applied = encode(&Some(entry.log_id)).map_err(sm_write_err)?;
+        let membership = match &entry.payload {
+            EntryPayload::Membership(m) => Some(
+                encode(&Membership::new(Some(entry.log_id), m.clone())).map_err(sm_write_err)?,
+            ),
+            _ => None,
+        };
+        let command = match &entry.payload {
+            EntryPayload::Normal(cmd) => Some(cmd),
+            _ => None,
+        };
+        // Transactional trees cannot scan, so the tables a source removal drops are listed
+        // first; the state machine is the only writer, so the list cannot go stale.
+        let doomed: Vec<sled::IVec> = match command {
+            Some(Command::RemoveSource { id }) => self
+                .tables
+                .scan_prefix(format!("{}.", id_segment(id)))
+                .keys()
+                .collect::<Result<_, _>>()
+                .map_err(sm_read_err)?,
+            _ => Vec::new(),
+        };
+        let result = (&self.sources, &self.tables, &self.scans, &self.meta)
+            .transaction(|(sources, tables, scans, meta)| {
+                let result = match command {
+                    Some(cmd) => apply_command(cmd, sources, tables, scans, &doomed)?,
+                    None => CommandResult::Done,
+                };
+                meta.insert(KEY_LAST_APPLIED, applied.as_slice())?;
+                if let Some(m) = &membership {
+                    meta.insert(KEY_MEMBERSHIP, m.as_slice())?;
+                }
+                Ok(result)
+            })
+            .map_err(|e: sled::transaction::TransactionError<CodecError>| match e {
+                sled::transaction::TransactionError::Abort(e) => sm_write_err(e),
+                sled::transaction::TransactionError::Storage(e) => sm_write_err(e),
+            })?;
+        Ok(result)
+    }
+
+    fn dump(&self) -> Result<SnapshotPayload, StorageError> {
+        let mut trees = Vec::with_capacity(TABLE_TREES.len());
+        for (name, tree) in TABLE_TREES.iter().zip(self.table_trees()) {
+            let kvs = tree
+                .iter()
+                .map(|kv| kv.map(|(k, v)| (k.to_vec(), v.to_vec())))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(sm_read_err)?;
+            trees.push((name.to_string(), kvs));
+        }
+        Ok(SnapshotPayload { trees })
+    }
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<CodecError>>;
+
+fn tx_get<T: serde::de::DeserializeOwned>(tree: &TransactionalTree, key: &str) -> TxResult<Option<T>> {
+    match tree.get(key.as_bytes())? {
+        Some(b) => Ok(Some(decode(&b).map_err(ConflictableTransactionError::Abort)?)),
+        None => Ok(None),
+    }
+}
+
+fn tx_put<T: Serialize>(tree: &TransactionalTree, key: &str, value: &T) -> TxResult<()> {
+    let bytes = encode(value).map_err(ConflictableTransactionError::Abort)?;
+    tree.insert(key.as_bytes(), bytes)?;
+    Ok(())
+}
+
+/// The business rules of every command. Deterministic: reads only the state and the command.
+fn apply_command(
+    cmd: &Command,
+    sources: &TransactionalTree,
+    tables: &TransactionalTree,
+    scans: &TransactionalTree,
+    doomed_tables: &[sled::IVec],
+) -> TxResult<CommandResult> {
+    Ok(match cmd {
+        Command::PutSource(source) => {
+            if sources.get(source.id.as_bytes())?.is_some() {
+                CommandResult::Conflict(format!("source `{}` already exists", source.id))
+            } else {
+                tx_put(sources, &source.id, source)?;
+                CommandResult::Source(source.clone())
+            }
+        }
+        Command::RemoveSource { id } => {
+            if sources.remove(id.as_bytes())?.is_none() {
+                CommandResult::NotFound(format!("source `{id}`"))
+            } else {
+                for key in doomed_tables {
+                    tables.remove(key.clone())?;
+                }
+                CommandResult::Done
+            }
+        }
+        Command::CreateScan(job) => {
+            if sources.get(job.source.as_bytes())?.is_none() {
+                CommandResult::NotFound(format!("source `{}`", job.source))
+            } else if scans.get(job.id.as_bytes())?.is_some() {
+                CommandResult::Conflict(format!("scan `{}` already exists", job.id))
+            } else {
+                tx_put(scans, &job.id, job)?;
+                CommandResult::Scan(job.clone())
+            }
+        }
+        Command::UpdateScan {
+            id,
+            state,
+            node,
+            progress,
+            error,
+            at_ms,
+        } => match tx_get::<ScanJob>(scans, id)? {
+            None => CommandResult::NotFound(format!("scan `{id}`")),
+            Some(job) if job.state.is_terminal() => {
+                CommandResult::Conflict(format!("scan `{id}` is already {}", job.state))
+            }
+            Some(mut job) => {
+                job.state = *state;
+                job.node = node.or(job.node);
+                job.progress = progress.clone();
+                job.error = error.clone();
+                if *state == ScanState::Running && job.started_at_ms.is_none() {
+                    job.started_at_ms = Some(*at_ms);
+                }
+                if state.is_terminal() {
+                    job.finished_at_ms = Some(*at_ms);
+                }
+                tx_put(scans, id, &job)?;
+                CommandResult::Scan(job)
+            }
+        },
+        Command::PutTable(table) => {
+            if sources.get(table.source.as_bytes())?.is_none() {
+                CommandResult::NotFound(format!("source `{}`", table.source))
+            } else {
+                tx_put(tables, &table.id, table)?;
+                CommandResult::Done
+            }
+        }
+    })
+}
+
+/// Builds a snapshot from a copy of the state taken when the builder was made.
+pub struct SnapshotBuilder {
+    /// The copied state, or why it could not be copied (reported by `build_snapshot`).
+    prepared: Result<(SnapshotPayload, Option<LogId>, Membership), StorageError>,
+    seq: u64,
+    db: sled::Db,
+    snapshot: sled::Tree,
+}
+
+impl RaftSnapshotBuilder<TypeConfig> for SnapshotBuilder {
+    async fn build_snapshot(&mut self) -> Result<Snapshot<TypeConfig>, StorageError> {
+        let snap_err = |e: &dyn std::error::Error| -> StorageError {
+            StorageIOError::write_snapshot(None, AnyError::error(e.to_string())).into()
+        };
+        let (payload, last_applied, membership) = self.prepared.as_ref().map_err(Clone::clone)?;
+        let data = encode(payload).map_err(|e| snap_err(&e))?;
+        let snapshot_id = match last_applied {
+            Some(l) => format!("{}-{}-{}", l.leader_id.term, l.index, self.seq),
+            None => format!("0-0-{}", self.seq),
+        };
+        let meta = SnapshotMeta {
+            last_log_id: *last_applied,
+            last_membership: membership.clone(),
+            snapshot_id,
+        };
+        let stored = StoredSnapshot {
+            meta: meta.clone(),
+            data: data.clone(),
+        };
+        self.snapshot
+            .insert(KEY_SNAPSHOT, encode(&stored).map_err(|e| snap_err(&e))?)
+            .map_err(|e| snap_err(&e))?;
+        // The snapshot (and every state machine write before it) must be on disk before
+        // openraft purges the log entries it covers.
+        flush(&self.db).await.map_err(|e| snap_err(&e))?;
+        Ok(Snapshot {
+            meta,
+            snapshot: Box::new(Cursor::new(data)),
+        })
+    }
+}
+
+impl RaftStateMachine<TypeConfig> for StateMachineStore {
+    type SnapshotBuilder = SnapshotBuilder;
+
+    async fn applied_state(&mut self) -> Result<(Option<LogId>, Membership), StorageError> {
+        let last_applied = self.read_meta::<Option<LogId>>(KEY_LAST_APPLIED)?.flatten();
+        let membership = self.read_meta::<Membership>(KEY_MEMBERSHIP)?.unwrap_or_default();
+        Ok((last_applied, membership))
+    }
+
+    async fn apply<I>(&mut self, entries: I) -> Result<Vec<CommandResult>, StorageError>
+    where
+        I: IntoIterator<Item = Entry> + Send,
+        I::IntoIter: Send,
+    {
+        entries.into_iter().map(|e| self.apply_entry(&e)).collect()
+    }
+
+    async fn get_snapshot_builder(&mut self) -> Self::SnapshotBuilder {
+        self.snapshot_seq += 1;
+        // Copy now, while no apply can run: the builder then works on a consistent view.
+        let prepared = match self.applied_state().await {
+            Ok((last_applied, membership)) => self.dump().map(|payload| (payload, last_applied, membership)),
+            Err(e) => Err(e),
+        };
+        SnapshotBuilder {
+            prepared,
+            seq: self.snapshot_seq,
+            db: self.db.clone(),
+            snapshot: self.snapshot.clone(),
+        }
+    }
+
+    async fn begin_receiving_snapshot(&mut self) -> Result<Box<Cursor<Vec<u8>>>, StorageError> {
+        Ok(Box::new(Cursor::new(Vec::new())))
+    }
+
+    async fn install_snapshot(
+        &mut self,
+        meta: &SnapshotMeta<u64, BasicNode>,
+        snapshot: Box<Cursor<Vec<u8>>>,
+    ) -> Result<(), StorageError> {
+        let sig = Some(meta.signature());
+        let err = |e: &dyn std::error::Error| -> StorageError {
+            StorageIOError::write_snapshot(sig.clone(), AnyError::error(e.to_string())).into()
+        };
+        let data = snapshot.into_inner();
+        let payload: SnapshotPayload = decode(&data).map_err(|e| err(&e))?;
+        for (name, _) in &payload.trees {
+            if !TABLE_TREES.contains(&name.as_str()) {
+                return Err(err(&std::io::Error::other(format!("unknown tree `{name}` in snapshot"))));
+            }
+        }
+        // Keys to drop are listed outside the transaction (transactional trees cannot scan).
+        let mut old: Vec<Vec<sled::IVec>> = Vec::new();
+        for tree in self.table_trees() {
+            old.push(tree.iter().keys().collect::<Result<_, _>>().map_err(|e| err(&e))?);
+        }
+        let applied = encode(&meta.last_log_id).map_err(|e| err(&e))?;
+        let membership = encode(&meta.last_membership).map_err(|e| err(&e))?;
+        (&self.sources, &self.tables, &self.scans, &self.meta)
+            .transaction(|(sources, tables, scans, sm_meta)| {
+                let txs = [sources, tables, scans];
+                for (tx, keys) in txs.iter().zip(&old) {
+                    for k in keys {
+                        tx.remove(k.clone())?;
+                    }
+                }
+                for (name, kvs) in &payload.trees {
+                    let Some(i) = TABLE_TREES.iter().position(|t| t == name) else {
+                        continue;
+                    };
+                    for (k, v) in kvs {
+                        txs[i].insert(k.as_slice(), v.as_slice())?;
+                    }
+                }
+                sm_meta.insert(KEY_LAST_APPLIED, applied.as_slice())?;
+                sm_meta.insert(KEY_MEMBERSHIP, membership.as_slice())?;
+                Ok::<_, ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| err(&std::io::Error::other(format!("{e:?}"))))?;
+        let stored = StoredSnapshot {
+            meta: meta.clone(),
+            data,
+        };
+        self.snapshot
+            .insert(KEY_SNAPSHOT, encode(&stored).map_err(|e| err(&e))?)
+            .map_err(|e| err(&e))?;
+        flush(&self.db).await.map_err(|e| err(&e))?;
+        Ok(())
+    }
+
+    async fn get_current_snapshot(&mut self) -> Result<Option<Snapshot<TypeConfig>>, StorageError> {
+        let Some(bytes) = self.snapshot.get(KEY_SNAPSHOT).map_err(sm_read_err)? else {
+            return Ok(None);
+        };
+        let stored: StoredSnapshot = decode(&bytes).map_err(sm_read_err)?;
+        Ok(Some(Snapshot {
+            meta: stored.meta,
+            snapshot: Box::new(Cursor::new(stored.data)),
+        }))
+    }
+}
