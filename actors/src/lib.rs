@@ -6,4 +6,12 @@
 
 pub mod classify;
 pub mod cluster;
+pub mod connectors;
 pub mod domain;
+pub mod profile;
+
+pub mod cataloger;
+pub mod classifier;
+pub mod policy;
+pub mod scanner;
+pub mod supervisor;

@@ -22,7 +22,10 @@ pub enum CodecError {
 /// Encodes a value with the version byte in front.
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
     let mut out = vec![FORMAT_VERSION];
-    out.extend(bincode::serde::encode_to_vec(value, bincode::config::standard())?);
+    out.extend(bincode::serde::encode_to_vec(
+        value,
+        bincode::config::standard(),
+    )?);
     Ok(out)
 }
 
@@ -45,7 +48,10 @@ mod tests {
         let v = (42u64, "héllo".to_string());
         let bytes = encode(&v).expect("encode");
         assert_eq!(decode::<(u64, String)>(&bytes).expect("decode"), v);
-        assert!(matches!(decode::<(u64, String)>(&[]), Err(CodecError::Empty)));
+        assert!(matches!(
+            decode::<(u64, String)>(&[]),
+            Err(CodecError::Empty)
+        ));
         assert!(matches!(
             decode::<(u64, String)>(&[9, 1, 2]),
             Err(CodecError::Version { found: 9 })

@@ -155,18 +155,28 @@ impl RaftLogStorage<TypeConfig> for LogStore {
         Ok(self.get_meta::<Option<LogId>>(KEY_COMMITTED)?.flatten())
     }
 
-    async fn append<I>(&mut self, entries: I, callback: LogFlushed<TypeConfig>) -> Result<(), StorageError>
+    async fn append<I>(
+        &mut self,
+        entries: I,
+        callback: LogFlushed<TypeConfig>,
+    ) -> Result<(), StorageError>
     where
         I: IntoIterator<Item = Entry> + Send,
         I::IntoIter: Send,
     {
         let mut batch = sled::Batch::default();
         for entry in entries {
-            batch.insert(&index_key(entry.log_id.index), encode(&entry).map_err(write_err)?);
+            batch.insert(
+                &index_key(entry.log_id.index),
+                encode(&entry).map_err(write_err)?,
+            );
         }
         self.log.apply_batch(batch).map_err(write_err)?;
         let flushed = flush(&self.db).await;
-        let result = flushed.as_ref().map(|_| ()).map_err(|e| std::io::Error::other(e.to_string()));
+        let result = flushed
+            .as_ref()
+            .map(|_| ())
+            .map_err(|e| std::io::Error::other(e.to_string()));
         callback.log_io_completed(result);
         flushed.map_err(write_err)
     }

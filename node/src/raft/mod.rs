@@ -185,7 +185,9 @@ impl RaftNode {
                 }))
             }
             Err(RaftError::APIError(e)) => Err(ClusterError::Unavailable(e.to_string())),
-            Err(RaftError::Fatal(openraft::error::Fatal::Stopped)) => Err(ClusterError::ShuttingDown),
+            Err(RaftError::Fatal(openraft::error::Fatal::Stopped)) => {
+                Err(ClusterError::ShuttingDown)
+            }
             Err(RaftError::Fatal(e)) => Err(ClusterError::Storage(e.to_string())),
         }
     }
@@ -235,7 +237,9 @@ impl Cluster for RaftNode {
     }
 
     fn source(&self, id: &str) -> Result<Option<Source>, ClusterError> {
-        self.reader.source(id).map_err(|e| ClusterError::Storage(e.to_string()))
+        self.reader
+            .source(id)
+            .map_err(|e| ClusterError::Storage(e.to_string()))
     }
 
     fn node_id(&self) -> u64 {

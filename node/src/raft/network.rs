@@ -4,13 +4,13 @@
 //! other nodes), the answer is the truth: the peer is unreachable. Clustering replaces this
 //! with RPC over the QUIC mesh.
 
+use openraft::BasicNode;
 use openraft::error::{InstallSnapshotError, RPCError, RaftError, Unreachable};
 use openraft::network::{RPCOption, RaftNetwork, RaftNetworkFactory};
 use openraft::raft::{
     AppendEntriesRequest, AppendEntriesResponse, InstallSnapshotRequest, InstallSnapshotResponse,
     VoteRequest, VoteResponse,
 };
-use openraft::BasicNode;
 
 use super::types::TypeConfig;
 
@@ -27,7 +27,10 @@ impl NoPeers {
     fn unreachable<E: std::error::Error>(&self) -> RPCError<u64, BasicNode, E> {
         RPCError::Unreachable(Unreachable::new(&std::io::Error::new(
             std::io::ErrorKind::NotConnected,
-            format!("node {} is not reachable: this node runs without a mesh", self.target),
+            format!(
+                "node {} is not reachable: this node runs without a mesh",
+                self.target
+            ),
         )))
     }
 }

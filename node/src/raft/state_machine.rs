@@ -16,8 +16,8 @@ use pursight_actors::domain::{
     Command, CommandResult, ScanJob, ScanState, Source, TableAsset, id_segment,
 };
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
 use super::codec::{CodecError, decode, encode};
 use super::log_store::flush;
@@ -57,7 +57,10 @@ pub enum ReadError {
 }
 
 impl StateReader {
-    fn get<T: serde::de::DeserializeOwned>(tree: &sled::Tree, key: &str) -> Result<Option<T>, ReadError> {
+    fn get<T: serde::de::DeserializeOwned>(
+        tree: &sled::Tree,
+        key: &str,
+    ) -> Result<Option<T>, ReadError> {
         match tree.get(key.as_bytes())? {
             Some(bytes) => Ok(Some(decode(&bytes)?)),
             None => Ok(None),
@@ -157,7 +160,10 @@ impl StateMachineStore {
         [&self.sources, &self.tables, &self.scans]
     }
 
-    fn read_meta<T: serde::de::DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>, StorageError> {
+    fn read_meta<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &[u8],
+    ) -> Result<Option<T>, StorageError> {
         match self.meta.get(key).map_err(sm_read_err)? {
             Some(b) => Ok(Some(decode(&b).map_err(sm_read_err)?)),
             None => Ok(None),
@@ -200,10 +206,12 @@ impl StateMachineStore {
                 }
                 Ok(result)
             })
-            .map_err(|e: sled::transaction::TransactionError<CodecError>| match e {
-                sled::transaction::TransactionError::Abort(e) => sm_write_err(e),
-                sled::transaction::TransactionError::Storage(e) => sm_write_err(e),
-            })?;
+            .map_err(
+                |e: sled::transaction::TransactionError<CodecError>| match e {
+                    sled::transaction::TransactionError::Abort(e) => sm_write_err(e),
+                    sled::transaction::TransactionError::Storage(e) => sm_write_err(e),
+                },
+            )?;
         Ok(result)
     }
 
@@ -223,9 +231,14 @@ impl StateMachineStore {
 
 type TxResult<T> = Result<T, ConflictableTransactionError<CodecError>>;
 
-fn tx_get<T: serde::de::DeserializeOwned>(tree: &TransactionalTree, key: &str) -> TxResult<Option<T>> {
+fn tx_get<T: serde::de::DeserializeOwned>(
+    tree: &TransactionalTree,
+    key: &str,
+) -> TxResult<Option<T>> {
     match tree.get(key.as_bytes())? {
-        Some(b) => Ok(Some(decode(&b).map_err(ConflictableTransactionError::Abort)?)),
+        Some(b) => Ok(Some(
+            decode(&b).map_err(ConflictableTransactionError::Abort)?,
+        )),
         None => Ok(None),
     }
 }
@@ -358,7 +371,9 @@ impl RaftStateMachine<TypeConfig> for StateMachineStore {
 
     async fn applied_state(&mut self) -> Result<(Option<LogId>, Membership), StorageError> {
         let last_applied = self.read_meta::<Option<LogId>>(KEY_LAST_APPLIED)?.flatten();
-        let membership = self.read_meta::<Membership>(KEY_MEMBERSHIP)?.unwrap_or_default();
+        let membership = self
+            .read_meta::<Membership>(KEY_MEMBERSHIP)?
+            .unwrap_or_default();
         Ok((last_applied, membership))
     }
 
@@ -374,7 +389,9 @@ impl RaftStateMachine<TypeConfig> for StateMachineStore {
         self.snapshot_seq += 1;
         // Copy now, while no apply can run: the builder then works on a consistent view.
         let prepared = match self.applied_state().await {
-            Ok((last_applied, membership)) => self.dump().map(|payload| (payload, last_applied, membership)),
+            Ok((last_applied, membership)) => self
+                .dump()
+                .map(|payload| (payload, last_applied, membership)),
             Err(e) => Err(e),
         };
         SnapshotBuilder {
@@ -402,13 +419,20 @@ impl RaftStateMachine<TypeConfig> for StateMachineStore {
         let payload: SnapshotPayload = decode(&data).map_err(|e| err(&e))?;
         for (name, _) in &payload.trees {
             if !TABLE_TREES.contains(&name.as_str()) {
-                return Err(err(&std::io::Error::other(format!("unknown tree `{name}` in snapshot"))));
+                return Err(err(&std::io::Error::other(format!(
+                    "unknown tree `{name}` in snapshot"
+                ))));
             }
         }
         // Keys to drop are listed outside the transaction (transactional trees cannot scan).
         let mut old: Vec<Vec<sled::IVec>> = Vec::new();
         for tree in self.table_trees() {
-            old.push(tree.iter().keys().collect::<Result<_, _>>().map_err(|e| err(&e))?);
+            old.push(
+                tree.iter()
+                    .keys()
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| err(&e))?,
+            );
         }
         let applied = encode(&meta.last_log_id).map_err(|e| err(&e))?;
         let membership = encode(&meta.last_membership).map_err(|e| err(&e))?;

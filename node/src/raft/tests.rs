@@ -17,10 +17,14 @@ struct SledBuilder;
 
 impl StoreBuilder<TypeConfig, LogStore, StateMachineStore, TempDir> for SledBuilder {
     async fn build(&self) -> Result<(TempDir, LogStore, StateMachineStore), StorageError> {
-        let dir = tempfile::tempdir().map_err(|e| openraft::StorageIOError::write(openraft::AnyError::new(&e)))?;
-        let db = sled::open(dir.path()).map_err(|e| openraft::StorageIOError::write(openraft::AnyError::new(&e)))?;
-        let log = LogStore::open(&db).map_err(|e| openraft::StorageIOError::write(openraft::AnyError::new(&e)))?;
-        let sm = StateMachineStore::open(&db).map_err(|e| openraft::StorageIOError::write(openraft::AnyError::new(&e)))?;
+        let dir = tempfile::tempdir()
+            .map_err(|e| openraft::StorageIOError::write(openraft::AnyError::new(&e)))?;
+        let db = sled::open(dir.path())
+            .map_err(|e| openraft::StorageIOError::write(openraft::AnyError::new(&e)))?;
+        let log = LogStore::open(&db)
+            .map_err(|e| openraft::StorageIOError::write(openraft::AnyError::new(&e)))?;
+        let sm = StateMachineStore::open(&db)
+            .map_err(|e| openraft::StorageIOError::write(openraft::AnyError::new(&e)))?;
         Ok((dir, log, sm))
     }
 }
@@ -70,14 +74,31 @@ async fn commands_apply_their_rules_and_survive_a_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
         let db = sled::open(dir.path()).expect("open");
-        let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000)).await.expect("start");
-        assert!(matches!(node.propose(Command::PutSource(source("crm"))).await, Ok(CommandResult::Source(_))));
-        assert!(matches!(node.propose(Command::PutSource(source("crm"))).await, Ok(CommandResult::Conflict(_))));
-        node.propose(Command::PutTable(table("crm", "customers"))).await.expect("put table");
-        node.propose(Command::PutSource(source("crm2"))).await.expect("put");
-        node.propose(Command::PutTable(table("crm2", "x"))).await.expect("put table");
+        let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000))
+            .await
+            .expect("start");
+        assert!(matches!(
+            node.propose(Command::PutSource(source("crm"))).await,
+            Ok(CommandResult::Source(_))
+        ));
+        assert!(matches!(
+            node.propose(Command::PutSource(source("crm"))).await,
+            Ok(CommandResult::Conflict(_))
+        ));
+        node.propose(Command::PutTable(table("crm", "customers")))
+            .await
+            .expect("put table");
+        node.propose(Command::PutSource(source("crm2")))
+            .await
+            .expect("put");
+        node.propose(Command::PutTable(table("crm2", "x")))
+            .await
+            .expect("put table");
         // A table of an unknown source is refused.
-        assert!(matches!(node.propose(Command::PutTable(table("nope", "t"))).await, Ok(CommandResult::NotFound(_))));
+        assert!(matches!(
+            node.propose(Command::PutTable(table("nope", "t"))).await,
+            Ok(CommandResult::NotFound(_))
+        ));
         let job = ScanJob {
             id: "j1".into(),
             source: "crm".into(),
@@ -99,20 +120,32 @@ async fn commands_apply_their_rules_and_survive_a_restart() {
             error: None,
             at_ms: 9,
         };
-        assert!(matches!(node.propose(done(ScanState::Done)).await, Ok(CommandResult::Scan(j)) if j.finished_at_ms == Some(9)));
+        assert!(
+            matches!(node.propose(done(ScanState::Done)).await, Ok(CommandResult::Scan(j)) if j.finished_at_ms == Some(9))
+        );
         // Terminal jobs never move again.
-        assert!(matches!(node.propose(done(ScanState::Running)).await, Ok(CommandResult::Conflict(_))));
+        assert!(matches!(
+            node.propose(done(ScanState::Running)).await,
+            Ok(CommandResult::Conflict(_))
+        ));
         // Removing a source removes its tables, not those of a source sharing its prefix.
-        node.propose(Command::RemoveSource { id: "crm".into() }).await.expect("rm");
+        node.propose(Command::RemoveSource { id: "crm".into() })
+            .await
+            .expect("rm");
         assert_eq!(node.reader().tables().expect("tables").len(), 1);
         node.shutdown().await;
     }
     let db = sled::open(dir.path()).expect("reopen");
-    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000)).await.expect("restart");
+    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000))
+        .await
+        .expect("restart");
     let r = node.reader();
     assert_eq!(r.sources().expect("sources").len(), 1);
     assert_eq!(r.tables().expect("tables")[0].source, "crm2");
-    assert_eq!(r.scan("j1").expect("scan").map(|j| j.state), Some(ScanState::Done));
+    assert_eq!(
+        r.scan("j1").expect("scan").map(|j| j.state),
+        Some(ScanState::Done)
+    );
     node.shutdown().await;
 }
 
@@ -120,20 +153,36 @@ async fn commands_apply_their_rules_and_survive_a_restart() {
 async fn snapshots_are_built_purge_the_log_and_install_elsewhere() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = sled::open(dir.path()).expect("open");
-    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(20)).await.expect("start");
+    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(20))
+        .await
+        .expect("start");
     for i in 0..60 {
-        node.propose(Command::PutSource(source(&format!("s{i:02}")))).await.expect("put");
+        node.propose(Command::PutSource(source(&format!("s{i:02}"))))
+            .await
+            .expect("put");
     }
     let m = node
         .raft()
         .wait(Some(Duration::from_secs(10)))
-        .metrics(|m| m.snapshot.is_some_and(|s| s.index >= 40) && m.purged.is_some(), "snapshot + purge")
+        .metrics(
+            |m| m.snapshot.is_some_and(|s| s.index >= 40) && m.purged.is_some(),
+            "snapshot + purge",
+        )
         .await
         .expect("snapshot built and log purged");
-    assert!(node.log_len() < 60, "log was purged: {} entries left", node.log_len());
+    assert!(
+        node.log_len() < 60,
+        "log was purged: {} entries left",
+        node.log_len()
+    );
 
     // Install the current snapshot into a fresh state machine and compare the state.
-    let snap = node.raft().get_snapshot().await.expect("get").expect("a snapshot");
+    let snap = node
+        .raft()
+        .get_snapshot()
+        .await
+        .expect("get")
+        .expect("a snapshot");
     let other_dir = tempfile::tempdir().expect("tempdir");
     let other_db = sled::open(other_dir.path()).expect("open");
     let mut other = StateMachineStore::open(&other_db).expect("sm");
@@ -145,17 +194,30 @@ async fn snapshots_are_built_purge_the_log_and_install_elsewhere() {
         }])
         .await
         .expect("apply");
-    other.install_snapshot(&snap.meta, snap.snapshot).await.expect("install");
+    other
+        .install_snapshot(&snap.meta, snap.snapshot)
+        .await
+        .expect("install");
     let snap_index = snap.meta.last_log_id.map(|l| l.index);
     let (applied, _) = other.applied_state().await.expect("applied");
     assert_eq!(applied.map(|l| l.index), snap_index);
-    let installed: Vec<String> = other.reader().sources().expect("sources").into_iter().map(|s| s.id).collect();
+    let installed: Vec<String> = other
+        .reader()
+        .sources()
+        .expect("sources")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
     assert!(!installed.contains(&"stale".to_string()));
     // Every source the snapshot covers is there.
     assert!(installed.len() as u64 >= snap_index.unwrap_or(0).saturating_sub(2));
     assert!(m.snapshot.is_some());
     // And the snapshot survives as the current one.
-    let current = other.get_current_snapshot().await.expect("current").expect("some");
+    let current = other
+        .get_current_snapshot()
+        .await
+        .expect("current")
+        .expect("some");
     assert_eq!(current.meta.last_log_id, snap.meta.last_log_id);
     node.shutdown().await;
 }

@@ -1,0 +1,85 @@
+//! The classifier actor: classifies the sampled columns of one table. The work is CPU-bound,
+//! so it runs on a blocking thread and the actor's mailbox stays responsive.
+
+use std::sync::Arc;
+
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+
+use crate::classify::{ColumnSample, PatternClassifier};
+use crate::domain::Classification;
+
+/// One column handed to the classifier; the values exist only in memory.
+#[derive(Debug)]
+pub struct ColumnValues {
+    pub name: String,
+    pub data_type: String,
+    pub values: Vec<Option<String>>,
+}
+
+/// Messages of the classifier.
+pub enum ClassifierMsg {
+    /// Classify every column; the reply has one list per column, in order. The values come
+    /// back too, so the caller can profile them without copying.
+    Classify {
+        columns: Vec<ColumnValues>,
+        reply: RpcReplyPort<(Vec<ColumnValues>, Vec<Vec<Classification>>)>,
+    },
+}
+
+/// The classifier actor.
+pub struct ClassifierActor;
+
+impl Actor for ClassifierActor {
+    type Msg = ClassifierMsg;
+    type State = Arc<PatternClassifier>;
+    type Arguments = Arc<PatternClassifier>;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        classifier: Self::Arguments,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        Ok(classifier)
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        msg: Self::Msg,
+        classifier: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            ClassifierMsg::Classify { columns, reply } => {
+                let classifier = classifier.clone();
+                let out = tokio::task::spawn_blocking(move || {
+                    let found = classify_columns(&classifier, &columns);
+                    (columns, found)
+                })
+                .await?;
+                // The asker may have given up (scan cancelled); nothing to do then.
+                let _ = reply.send(out);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Classifies columns synchronously (also used by benchmarks).
+pub fn classify_columns(
+    classifier: &PatternClassifier,
+    columns: &[ColumnValues],
+) -> Vec<Vec<Classification>> {
+    let found: Vec<Vec<Classification>> = columns
+        .iter()
+        .map(|c| {
+            classifier.classify(&ColumnSample {
+                name: &c.name,
+                data_type: &c.data_type,
+                values: &c.values,
+            })
+        })
+        .collect();
+    let values: usize = columns.iter().map(|c| c.values.len()).sum();
+    metrics::counter!("pursight_values_classified_total").increment(values as u64);
+    found
+}

@@ -1,0 +1,244 @@
+//! The scanner actor: runs one scan job at a time. It opens the source, lists its tables,
+//! samples each one, has the classifier classify the samples, profiles them, hands the
+//! table to the cataloger and reports progress. Raw values never leave this node's memory.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ractor::{Actor, ActorProcessingErr, ActorRef, call};
+
+use crate::cataloger::CatalogerMsg;
+use crate::classifier::{ClassifierMsg, ColumnValues};
+use crate::cluster::Cluster;
+use crate::connectors::{ConnectorRegistry, TableRef, TableScan};
+use crate::domain::{Column, Command, ScanJob, ScanProgress, ScanState, TableAsset, now_ms};
+use crate::policy::PolicyMsg;
+use crate::profile::profile;
+use crate::supervisor::SupervisorMsg;
+
+/// How scans sample and report.
+#[derive(Clone, Debug)]
+pub struct ScanSettings {
+    /// Rows sampled per table (uniformly when the table is larger).
+    pub sample_rows: usize,
+    /// Shortest time between two progress updates written to the cluster.
+    pub progress_every: Duration,
+}
+
+impl Default for ScanSettings {
+    fn default() -> Self {
+        Self {
+            sample_rows: 1000,
+            progress_every: Duration::from_millis(500),
+        }
+    }
+}
+
+/// The other actors a scan talks to, handed over with each job so that a restarted peer is
+/// always the current one.
+#[derive(Clone)]
+pub struct Pipeline {
+    pub classifier: ActorRef<ClassifierMsg>,
+    pub cataloger: ActorRef<CatalogerMsg>,
+    pub policy: ActorRef<PolicyMsg>,
+}
+
+/// Messages of the scanner.
+pub enum ScannerMsg {
+    Run { job: ScanJob, pipeline: Pipeline },
+}
+
+/// What the scanner starts with.
+pub struct ScannerArgs {
+    pub cluster: Arc<dyn Cluster>,
+    pub registry: ConnectorRegistry,
+    pub settings: ScanSettings,
+    pub supervisor: ActorRef<SupervisorMsg>,
+}
+
+/// The scanner actor.
+pub struct ScannerActor;
+
+impl Actor for ScannerActor {
+    type Msg = ScannerMsg;
+    type State = ScannerArgs;
+    type Arguments = ScannerArgs;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        args: ScannerArgs,
+    ) -> Result<ScannerArgs, ActorProcessingErr> {
+        Ok(args)
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        msg: Self::Msg,
+        st: &mut ScannerArgs,
+    ) -> Result<(), ActorProcessingErr> {
+        let ScannerMsg::Run { job, pipeline } = msg;
+        let mut run = ScanRun {
+            cluster: st.cluster.as_ref(),
+            job: &job,
+            progress: ScanProgress::default(),
+            last_report: Instant::now(),
+            settings: &st.settings,
+        };
+        let outcome = run.execute(&st.registry, &pipeline).await;
+        let (state, error) = match outcome {
+            Ok(failures) if failures.is_empty() => (ScanState::Done, None),
+            Ok(failures) => (
+                ScanState::Done,
+                Some(format!(
+                    "{} table(s) could not be read: {}",
+                    failures.len(),
+                    failures.join("; ")
+                )),
+            ),
+            Err(e) => (ScanState::Failed, Some(e)),
+        };
+        metrics::counter!("pursight_scans_total", "state" => state.to_string()).increment(1);
+        run.report(state, error).await;
+        let _ = st.supervisor.cast(SupervisorMsg::ScanEnded {
+            job_id: job.id.clone(),
+        });
+        Ok(())
+    }
+}
+
+struct ScanRun<'a> {
+    cluster: &'a dyn Cluster,
+    job: &'a ScanJob,
+    progress: ScanProgress,
+    last_report: Instant,
+    settings: &'a ScanSettings,
+}
+
+impl ScanRun<'_> {
+    /// Writes the job's state; a failure to write is logged, the scan goes on.
+    async fn report(&mut self, state: ScanState, error: Option<String>) {
+        self.last_report = Instant::now();
+        let cmd = Command::UpdateScan {
+            id: self.job.id.clone(),
+            state,
+            node: Some(self.cluster.node_id()),
+            progress: self.progress.clone(),
+            error,
+            at_ms: now_ms(),
+        };
+        if let Err(e) = self.cluster.propose(cmd).await {
+            tracing::warn!(job = %self.job.id, error = %e, "could not record scan progress");
+        }
+    }
+
+    /// Runs the scan; `Ok` carries the tables that could not be read.
+    async fn execute(
+        &mut self,
+        registry: &ConnectorRegistry,
+        pipeline: &Pipeline,
+    ) -> Result<Vec<String>, String> {
+        self.report(ScanState::Running, None).await;
+        let source = self
+            .cluster
+            .source(&self.job.source)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("source `{}` no longer exists", self.job.source))?;
+        let mut conn = registry
+            .connect(&source.id, &source.uri)
+            .await
+            .map_err(|e| e.to_string())?;
+        let tables = conn.list_tables().await.map_err(|e| e.to_string())?;
+        self.progress.tables_total = u32::try_from(tables.len()).unwrap_or(u32::MAX);
+        self.report(ScanState::Running, None).await;
+        let mut failures = Vec::new();
+        let mut cataloged = Vec::with_capacity(tables.len());
+        for t in &tables {
+            match conn.scan_table(t, self.settings.sample_rows).await {
+                Ok(scan) => {
+                    let asset = self.build_asset(&source.id, t, scan, pipeline).await?;
+                    self.progress.sensitive_columns += asset
+                        .columns
+                        .iter()
+                        .filter(|c| !c.classifications.is_empty())
+                        .count() as u32;
+                    call!(pipeline.cataloger, |reply| CatalogerMsg::Catalog {
+                        table: Box::new(asset.clone()),
+                        reply
+                    })
+                    .map_err(|e| format!("cataloger unavailable: {e}"))??;
+                    cataloged.push(asset);
+                }
+                Err(e) => failures.push(e.to_string()),
+            }
+            self.progress.tables_done += 1;
+            if self.last_report.elapsed() >= self.settings.progress_every {
+                self.report(ScanState::Running, None).await;
+            }
+        }
+        if failures.len() == tables.len() && !tables.is_empty() {
+            return Err(format!("no table could be read: {}", failures.join("; ")));
+        }
+        let _ = pipeline.policy.cast(PolicyMsg::Cataloged {
+            source: source.id.clone(),
+            tables: cataloged,
+        });
+        Ok(failures)
+    }
+
+    async fn build_asset(
+        &mut self,
+        source: &str,
+        t: &TableRef,
+        scan: TableScan,
+        pipeline: &Pipeline,
+    ) -> Result<TableAsset, String> {
+        let TableScan {
+            columns: schema,
+            values,
+            row_count,
+        } = scan;
+        let inputs: Vec<ColumnValues> = schema
+            .iter()
+            .zip(values.into_iter().chain(std::iter::repeat_with(Vec::new)))
+            .map(|(c, v)| ColumnValues {
+                name: c.name.clone(),
+                data_type: c.data_type.clone(),
+                values: v,
+            })
+            .collect();
+        let (inputs, found) = call!(pipeline.classifier, |reply| ClassifierMsg::Classify {
+            columns: inputs,
+            reply
+        })
+        .map_err(|e| format!("classifier unavailable: {e}"))?;
+        let columns: Vec<Column> = schema
+            .into_iter()
+            .zip(inputs.iter().zip(found))
+            .map(|(c, (input, classifications))| {
+                self.progress.values_sampled += input.values.len() as u64;
+                Column {
+                    name: c.name,
+                    data_type: c.data_type,
+                    nullable: c.nullable,
+                    classifications,
+                    profile: profile(&input.values),
+                }
+            })
+            .collect();
+        self.progress.columns_done += columns.len() as u32;
+        Ok(TableAsset {
+            id: TableAsset::make_id(source, &t.database, &t.schema, &t.name),
+            name: t.name.clone(),
+            kind: t.kind,
+            source: source.to_string(),
+            database: t.database.clone(),
+            schema: t.schema.clone(),
+            row_count,
+            columns,
+            scan_id: self.job.id.clone(),
+            scanned_at_ms: now_ms(),
+        })
+    }
+}

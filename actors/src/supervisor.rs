@@ -1,0 +1,309 @@
+//! The root supervisor: starts the scanner, classifier, cataloger and policy checker, and
+//! restarts any of them that fails (one-for-one) within a restart budget.
+//!
+//! ractor's default stops a supervisor when a child exits, so the strategy is written here.
+//! A scan that crashes its scanner is marked failed with the reason; the jobs queued behind
+//! it go to the restarted scanner. A child that exhausts its budget stops the supervisor:
+//! something is wrong beyond one bad scan, and the node reports itself not ready.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ractor::{
+    Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent,
+};
+
+use crate::cataloger::{CatalogerActor, CatalogerMsg};
+use crate::classifier::{ClassifierActor, ClassifierMsg};
+use crate::classify::PatternClassifier;
+use crate::cluster::Cluster;
+use crate::connectors::ConnectorRegistry;
+use crate::domain::{Command, ScanJob, ScanState, now_ms};
+use crate::policy::{PolicyActor, PolicyMsg};
+use crate::scanner::{Pipeline, ScanSettings, ScannerActor, ScannerArgs, ScannerMsg};
+
+/// How many restarts a child may use within a window before the supervisor gives up.
+#[derive(Clone, Copy, Debug)]
+pub struct RestartBudget {
+    pub max_restarts: usize,
+    pub within: Duration,
+    /// First restart delay; doubles with each restart still inside the window.
+    pub backoff: Duration,
+}
+
+impl Default for RestartBudget {
+    fn default() -> Self {
+        Self {
+            max_restarts: 5,
+            within: Duration::from_secs(60),
+            backoff: Duration::from_millis(50),
+        }
+    }
+}
+
+/// The supervised children.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Child {
+    Scanner,
+    Classifier,
+    Cataloger,
+    Policy,
+}
+
+impl Child {
+    const ALL: [Child; 4] = [
+        Child::Scanner,
+        Child::Classifier,
+        Child::Cataloger,
+        Child::Policy,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Child::Scanner => "scanner",
+            Child::Classifier => "classifier",
+            Child::Cataloger => "cataloger",
+            Child::Policy => "policy_checker",
+        }
+    }
+}
+
+/// What the supervisor starts with.
+pub struct SupervisorArgs {
+    pub cluster: Arc<dyn Cluster>,
+    pub registry: ConnectorRegistry,
+    pub classifier: Arc<PatternClassifier>,
+    pub settings: ScanSettings,
+    pub budget: RestartBudget,
+}
+
+/// Messages of the root supervisor.
+pub enum SupervisorMsg {
+    /// Run a job already recorded as queued in the cluster.
+    StartScan(ScanJob),
+    /// The scanner finished a job (done or failed) on its own.
+    ScanEnded { job_id: String },
+    /// Restart a child after its backoff.
+    Respawn(Child),
+    /// Restarts so far, per child.
+    Restarts(RpcReplyPort<HashMap<&'static str, u64>>),
+}
+
+/// The root supervisor actor.
+pub struct RootSupervisor;
+
+/// State of the root supervisor.
+pub struct SupervisorState {
+    args: SupervisorArgs,
+    scanner: Option<ActorRef<ScannerMsg>>,
+    classifier: Option<ActorRef<ClassifierMsg>>,
+    cataloger: Option<ActorRef<CatalogerMsg>>,
+    policy: Option<ActorRef<PolicyMsg>>,
+    ids: HashMap<ActorId, Child>,
+    recent_restarts: HashMap<Child, VecDeque<Instant>>,
+    total_restarts: HashMap<&'static str, u64>,
+    /// Jobs handed to the scanner, oldest (the running one) first.
+    in_flight: VecDeque<ScanJob>,
+    /// Jobs waiting for a restarted scanner or pipeline.
+    waiting: VecDeque<ScanJob>,
+}
+
+impl SupervisorState {
+    fn pipeline(&self) -> Option<Pipeline> {
+        Some(Pipeline {
+            classifier: self.classifier.clone()?,
+            cataloger: self.cataloger.clone()?,
+            policy: self.policy.clone()?,
+        })
+    }
+
+    fn dispatch(&mut self, job: ScanJob) {
+        match (self.scanner.as_ref(), self.pipeline()) {
+            (Some(scanner), Some(pipeline)) => {
+                if scanner
+                    .cast(ScannerMsg::Run {
+                        job: job.clone(),
+                        pipeline,
+                    })
+                    .is_ok()
+                {
+                    self.in_flight.push_back(job);
+                } else {
+                    self.waiting.push_back(job);
+                }
+            }
+            _ => self.waiting.push_back(job),
+        }
+    }
+}
+
+async fn spawn_child(
+    myself: &ActorRef<SupervisorMsg>,
+    st: &mut SupervisorState,
+    child: Child,
+) -> Result<(), ActorProcessingErr> {
+    let cell: ActorCell = myself.get_cell();
+    let id = match child {
+        Child::Scanner => {
+            let args = ScannerArgs {
+                cluster: st.args.cluster.clone(),
+                registry: st.args.registry.clone(),
+                settings: st.args.settings.clone(),
+                supervisor: myself.clone(),
+            };
+            let (r, _) = Actor::spawn_linked(None, ScannerActor, args, cell).await?;
+            let id = r.get_id();
+            st.scanner = Some(r);
+            id
+        }
+        Child::Classifier => {
+            let (r, _) =
+                Actor::spawn_linked(None, ClassifierActor, st.args.classifier.clone(), cell)
+                    .await?;
+            let id = r.get_id();
+            st.classifier = Some(r);
+            id
+        }
+        Child::Cataloger => {
+            let (r, _) =
+                Actor::spawn_linked(None, CatalogerActor, st.args.cluster.clone(), cell).await?;
+            let id = r.get_id();
+            st.cataloger = Some(r);
+            id
+        }
+        Child::Policy => {
+            let (r, _) = Actor::spawn_linked(None, PolicyActor, (), cell).await?;
+            let id = r.get_id();
+            st.policy = Some(r);
+            id
+        }
+    };
+    st.ids.insert(id, child);
+    Ok(())
+}
+
+impl Actor for RootSupervisor {
+    type Msg = SupervisorMsg;
+    type State = SupervisorState;
+    type Arguments = SupervisorArgs;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        args: SupervisorArgs,
+    ) -> Result<SupervisorState, ActorProcessingErr> {
+        let mut st = SupervisorState {
+            args,
+            scanner: None,
+            classifier: None,
+            cataloger: None,
+            policy: None,
+            ids: HashMap::new(),
+            recent_restarts: HashMap::new(),
+            total_restarts: HashMap::new(),
+            in_flight: VecDeque::new(),
+            waiting: VecDeque::new(),
+        };
+        for child in Child::ALL {
+            spawn_child(&myself, &mut st, child).await?;
+        }
+        Ok(st)
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        msg: Self::Msg,
+        st: &mut SupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            SupervisorMsg::StartScan(job) => st.dispatch(job),
+            SupervisorMsg::ScanEnded { job_id } => st.in_flight.retain(|j| j.id != job_id),
+            SupervisorMsg::Respawn(child) => {
+                spawn_child(&myself, st, child).await?;
+                tracing::info!(actor = child.label(), "restarted");
+                for job in std::mem::take(&mut st.waiting) {
+                    st.dispatch(job);
+                }
+            }
+            SupervisorMsg::Restarts(reply) => {
+                let _ = reply.send(st.total_restarts.clone());
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        evt: SupervisionEvent,
+        st: &mut SupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
+        let (cell, reason) = match evt {
+            SupervisionEvent::ActorFailed(cell, err) => (cell, format!("{err}")),
+            SupervisionEvent::ActorTerminated(cell, _, reason) => {
+                (cell, reason.unwrap_or_else(|| "stopped".into()))
+            }
+            _ => return Ok(()),
+        };
+        let Some(child) = st.ids.remove(&cell.get_id()) else {
+            return Ok(());
+        };
+        tracing::error!(actor = child.label(), %reason, "actor exited; restarting");
+        metrics::counter!("pursight_actor_restarts_total", "actor" => child.label()).increment(1);
+        *st.total_restarts.entry(child.label()).or_default() += 1;
+        match child {
+            Child::Scanner => {
+                st.scanner = None;
+                // The job at the head was running when the scanner died; the rest were only
+                // queued in its mailbox and run again on the new scanner.
+                if let Some(job) = st.in_flight.pop_front() {
+                    fail_job(
+                        st.args.cluster.as_ref(),
+                        &job,
+                        &format!("scanner crashed: {reason}"),
+                    )
+                    .await;
+                }
+                st.waiting.extend(st.in_flight.drain(..));
+            }
+            Child::Classifier => st.classifier = None,
+            Child::Cataloger => st.cataloger = None,
+            Child::Policy => st.policy = None,
+        }
+        let now = Instant::now();
+        let recent = st.recent_restarts.entry(child).or_default();
+        recent.retain(|t| now.duration_since(*t) < st.args.budget.within);
+        if recent.len() >= st.args.budget.max_restarts {
+            let why = format!(
+                "{} failed {} times within {:?}; giving up",
+                child.label(),
+                recent.len() + 1,
+                st.args.budget.within
+            );
+            tracing::error!("{why}");
+            myself.stop(Some(why));
+            return Ok(());
+        }
+        let delay = st.args.budget.backoff * 2u32.saturating_pow(recent.len() as u32);
+        recent.push_back(now);
+        myself.send_after(delay, move || SupervisorMsg::Respawn(child));
+        Ok(())
+    }
+}
+
+async fn fail_job(cluster: &dyn Cluster, job: &ScanJob, reason: &str) {
+    let cmd = Command::UpdateScan {
+        id: job.id.clone(),
+        state: ScanState::Failed,
+        node: Some(cluster.node_id()),
+        progress: Default::default(),
+        error: Some(reason.to_string()),
+        at_ms: now_ms(),
+    };
+    metrics::counter!("pursight_scans_total", "state" => "failed").increment(1);
+    if let Err(e) = cluster.propose(cmd).await {
+        tracing::error!(job = %job.id, error = %e, "could not mark the crashed scan failed");
+    }
+}

@@ -1,0 +1,129 @@
+//! Drives real `pursight` processes the way an operator does: write a config, start the
+//! binary, wait until `/readyz` answers, talk HTTP, `kill -9`, restart.
+//!
+//! The binary comes from `PURSIGHT_BIN` or the path the caller passes (tests in the node
+//! crate pass `CARGO_BIN_EXE_pursight`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Why a node process could not be driven.
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("node did not become ready within {0:?}; its log:\n{1}")]
+    NotReady(Duration, String),
+    #[error("http: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// A free loopback port (bound then released; good enough for tests on one machine).
+pub fn free_port() -> Result<u16, HarnessError> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// One `pursight node` process with its own data folder and config.
+pub struct NodeProcess {
+    bin: PathBuf,
+    dir: PathBuf,
+    child: Option<Child>,
+    /// Base URL of the admin endpoint.
+    pub url: String,
+    /// The admin bearer token.
+    pub token: String,
+}
+
+impl NodeProcess {
+    /// Writes a config for a one-node cluster in `dir` (data in `dir/data`).
+    pub fn configure(bin: &Path, dir: &Path) -> Result<Self, HarnessError> {
+        let port = free_port()?;
+        let token = format!("test-token-{port:05}-0123456789");
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(
+            dir.join("node.toml"),
+            format!(
+                "version = 1\nnode_id = 1\ndata_dir = \"data\"\n\n[admin]\nlisten = \"127.0.0.1:{port}\"\ntoken = \"{token}\"\n\n[raft]\nsnapshot_every = 200\nkeep_after_snapshot = 50\n"
+            ),
+        )?;
+        Ok(Self {
+            bin: bin.to_path_buf(),
+            dir: dir.to_path_buf(),
+            child: None,
+            url: format!("http://127.0.0.1:{port}"),
+            token,
+        })
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.join("node.log")
+    }
+
+    /// Starts the process and waits until `/readyz` says ready.
+    pub async fn start(&mut self) -> Result<(), HarnessError> {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(self.log_path())?;
+        let child = Command::new(&self.bin)
+            .arg("node")
+            .arg("--config")
+            .arg(self.dir.join("node.toml"))
+            .arg("--log")
+            .arg("info")
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()?;
+        self.child = Some(child);
+        let timeout = Duration::from_secs(30);
+        let started = Instant::now();
+        let http = reqwest::Client::new();
+        while started.elapsed() < timeout {
+            if let Ok(r) = http.get(format!("{}/readyz", self.url)).send().await {
+                if r.status().is_success() {
+                    return Ok(());
+                }
+            }
+            if let Some(c) = self.child.as_mut() {
+                if c.try_wait()?.is_some() {
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(HarnessError::NotReady(timeout, self.log()))
+    }
+
+    /// The process's log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    /// `kill -9`: no chance to flush or clean up.
+    pub fn kill9(&mut self) -> Result<(), HarnessError> {
+        if let Some(mut c) = self.child.take() {
+            c.kill()?;
+            c.wait()?;
+        }
+        Ok(())
+    }
+
+    /// SIGTERM and wait: a clean stop.
+    pub fn terminate(&mut self) -> Result<(), HarnessError> {
+        if let Some(mut c) = self.child.take() {
+            Command::new("kill").arg("-TERM").arg(c.id().to_string()).status()?;
+            c.wait()?;
+        }
+        Ok(())
+    }
+
+    /// An authenticated request builder.
+    pub fn request(&self, http: &reqwest::Client, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        http.request(method, format!("{}{path}", self.url)).bearer_auth(&self.token)
+    }
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        let _ = self.kill9();
+    }
+}

@@ -1,0 +1,171 @@
+//! Commands against a running node's admin endpoint (`--endpoint`).
+
+use std::time::Duration;
+
+use anyhow::{Context, anyhow, bail};
+use pursight_actors::domain::{ScanJob, ScanState, Source, TableAsset};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::{CatalogCmd, Cmd, Global, SourceCmd, output, source_id_from_uri};
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+}
+
+impl Client {
+    fn new(endpoint: &str, token: Option<&str>) -> anyhow::Result<Self> {
+        let token = token.filter(|t| !t.is_empty()).ok_or_else(|| {
+            anyhow!("--endpoint needs a token: pass --token or set PURSIGHT_TOKEN")
+        })?;
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()?;
+        Ok(Self {
+            http,
+            base: endpoint.trim_end_matches('/').to_string(),
+            token: token.to_string(),
+        })
+    }
+
+    /// Sends a request; a non-2xx answer becomes its JSON error message.
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let url = format!("{}/api/v1{path}", self.base);
+        let mut req = self.http.request(method, &url).bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {}", self.base))?;
+        let status = resp.status();
+        let text = resp.text().await?;
+        let value: Value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        if !status.is_success() {
+            let msg = value["error"]["message"]
+                .as_str()
+                .map(String::from)
+                .unwrap_or_else(|| value.to_string());
+            bail!("{msg} (HTTP {})", status.as_u16());
+        }
+        Ok((status, value))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+        let (_, v) = self.send(Method::GET, path, None).await?;
+        Ok(serde_json::from_value(v)?)
+    }
+}
+
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<()> {
+    let c = Client::new(endpoint, g.token.as_deref())?;
+    match cmd {
+        Cmd::Scan {
+            source,
+            name,
+            no_wait,
+        } => {
+            let id = if source.contains("://") {
+                let id = name.unwrap_or_else(|| source_id_from_uri(&source));
+                match c.get::<Source>(&format!("/sources/{}", enc(&id))).await {
+                    Ok(s) if s.uri == source => {}
+                    Ok(s) => bail!(
+                        "source `{id}` is already registered for {}; pass --name",
+                        s.uri
+                    ),
+                    Err(_) => {
+                        c.send(
+                            Method::POST,
+                            "/sources",
+                            Some(json!({"id": id, "uri": source})),
+                        )
+                        .await?;
+                    }
+                }
+                id
+            } else {
+                source
+            };
+            let (_, v) = c
+                .send(Method::POST, "/scans", Some(json!({"source": id})))
+                .await?;
+            let mut job: ScanJob = serde_json::from_value(v)?;
+            if no_wait {
+                return if g.format == super::Format::Json {
+                    output::json(&job)
+                } else {
+                    Ok(println!("{}", output::scan_line(&job)))
+                };
+            }
+            while !job.state.is_terminal() {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                job = c.get(&format!("/scans/{}", enc(&job.id))).await?;
+            }
+            eprintln!("{}", output::scan_line(&job));
+            if job.state == ScanState::Failed {
+                bail!("scan failed: {}", job.error.unwrap_or_default());
+            }
+            let tables: Vec<TableAsset> = c.get(&format!("/assets?source={}", enc(&id))).await?;
+            let tables: Vec<TableAsset> =
+                tables.into_iter().filter(|t| t.scan_id == job.id).collect();
+            output::tables(g.format, &tables)
+        }
+        Cmd::Source(SourceCmd::Add { id, uri, site }) => {
+            let (_, v) = c
+                .send(
+                    Method::POST,
+                    "/sources",
+                    Some(json!({"id": id, "uri": uri, "site": site})),
+                )
+                .await?;
+            output::sources(g.format, &[serde_json::from_value(v)?])
+        }
+        Cmd::Source(SourceCmd::List) => {
+            output::sources(g.format, &c.get::<Vec<Source>>("/sources").await?)
+        }
+        Cmd::Source(SourceCmd::Rm { id }) => {
+            c.send(Method::DELETE, &format!("/sources/{}", enc(&id)), None)
+                .await?;
+            eprintln!("removed source `{id}`");
+            Ok(())
+        }
+        Cmd::Catalog(CatalogCmd::Search {
+            query,
+            classification,
+            source,
+        }) => {
+            let path = format!(
+                "/assets?query={}&classification={}&source={}",
+                enc(&query),
+                enc(classification.as_deref().unwrap_or("")),
+                enc(source.as_deref().unwrap_or(""))
+            );
+            output::table_list(g.format, &c.get::<Vec<TableAsset>>(&path).await?)
+        }
+        Cmd::Catalog(CatalogCmd::Show { asset }) => {
+            let v: Value = c.get(&format!("/assets/{}", enc(&asset))).await?;
+            match serde_json::from_value::<TableAsset>(v.clone()) {
+                Ok(t) => output::tables(g.format, &[t]),
+                Err(_) => output::json(&v),
+            }
+        }
+        Cmd::Demo { .. } | Cmd::Node { .. } => unreachable!("handled by cli::run"),
+    }
+}

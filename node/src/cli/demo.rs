@@ -1,0 +1,182 @@
+//! `pursight demo`: the whole job on the bundled sample company.
+//!
+//! The samples ship inside the binary (SQL text and CSV files from `config/samples/`) and
+//! are built into `<data>/samples/` on first run: a SQLite database and a folder of files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use pursight_actors::domain::{ClassificationType, Level, TableAsset};
+use pursight_actors::policy::exposure;
+use serde::Serialize;
+use sqlx::ConnectOptions;
+
+use super::{Format, Global, embedded, output, serve};
+
+const COMPANY_SQL: &str = include_str!("../../../config/samples/company.sql");
+const FILES: [(&str, &str); 3] = [
+    (
+        "employees.csv",
+        include_str!("../../../config/samples/files/employees.csv"),
+    ),
+    (
+        "vendors.csv",
+        include_str!("../../../config/samples/files/vendors.csv"),
+    ),
+    (
+        "inventory.csv",
+        include_str!("../../../config/samples/files/inventory.csv"),
+    ),
+];
+
+/// Builds the sample database and files under `dir` unless they are already there.
+pub(crate) async fn materialize_samples(dir: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+    let files = dir.join("files");
+    std::fs::create_dir_all(&files).with_context(|| format!("creating {}", files.display()))?;
+    for (name, text) in FILES {
+        let p = files.join(name);
+        if !p.exists() {
+            std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
+        }
+    }
+    let db = dir.join("northwind.db");
+    if !db.exists() {
+        // Built under a temporary name and renamed, so an interrupted first run never
+        // leaves a half-built database behind.
+        let tmp = dir.join("northwind.db.partial");
+        let _ = std::fs::remove_file(&tmp);
+        let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&tmp)
+            .create_if_missing(true)
+            .connect()
+            .await
+            .context("creating the sample database")?;
+        sqlx::raw_sql(COMPANY_SQL)
+            .execute(&mut conn)
+            .await
+            .context("loading the sample database")?;
+        sqlx::Connection::close(conn).await?;
+        std::fs::rename(&tmp, &db)?;
+    }
+    Ok((db, files))
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    asset: String,
+    #[serde(rename = "type")]
+    type_id: ClassificationType,
+    confidence: f64,
+    level: Level,
+    evidence: &'a str,
+}
+
+pub(super) async fn run(g: &Global, serve_after: bool, listen: &str) -> anyhow::Result<()> {
+    let node = embedded::open(g).await?;
+    let samples = node.data_dir().join("samples");
+    let (db, files) = materialize_samples(&samples).await?;
+    let mut all: Vec<TableAsset> = Vec::new();
+    for (id, path) in [("northwind_db", db), ("northwind_files", files)] {
+        let scheme = if id.ends_with("_db") {
+            "sqlite"
+        } else {
+            "file"
+        };
+        let uri = format!("{scheme}://{}", path.display());
+        let id = embedded::ensure_source(&node, &uri, Some(id)).await?;
+        all.extend(embedded::scan_and_wait(&node, &id, g.format).await?);
+    }
+    let findings: Vec<Finding> = all
+        .iter()
+        .flat_map(|t| {
+            t.columns.iter().flat_map(move |c| {
+                c.classifications.iter().map(move |x| Finding {
+                    asset: t.column_id(&c.name),
+                    type_id: x.type_id,
+                    confidence: x.confidence,
+                    level: x.level,
+                    evidence: &x.evidence,
+                })
+            })
+        })
+        .collect();
+    if g.format == Format::Json {
+        output::json(&serde_json::json!({
+            "sources": node.sources()?,
+            "tables": all,
+            "sensitive_columns": findings,
+            "exposure": exposure(&all),
+        }))?;
+    } else {
+        print_summary(&node.sources()?.len(), &all, &findings);
+    }
+    if serve_after {
+        let token = format!("{:032x}", rand::random::<u128>());
+        let addr = listen
+            .parse()
+            .with_context(|| format!("invalid --listen `{listen}`"))?;
+        serve::serve(node, addr, &token, |addr| {
+            println!("\nServing the demo node (Ctrl-C to stop):");
+            println!("  health   http://{addr}/healthz");
+            println!("  metrics  http://{addr}/metrics");
+            println!("  API      http://{addr}/api/v1/assets   (Authorization: Bearer {token})");
+            println!("  CLI      PURSIGHT_ENDPOINT=http://{addr} PURSIGHT_TOKEN={token} pursight catalog search");
+        })
+        .await
+    } else {
+        node.shutdown().await;
+        Ok(())
+    }
+}
+
+fn print_summary(sources: &usize, tables: &[TableAsset], findings: &[Finding]) {
+    let columns: usize = tables.iter().map(|t| t.columns.len()).sum();
+    println!("\nPurSight demo: Northwind Outfitters (fictional sample company)");
+    println!(
+        "{sources} sources, {} tables, {columns} columns scanned, {} sensitive columns\n",
+        tables.len(),
+        findings
+            .iter()
+            .map(|f| &f.asset)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    );
+    let mut by_type: BTreeMap<ClassificationType, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        by_type.entry(f.type_id).or_default().push(f);
+    }
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec![
+            "TYPE",
+            "COLUMN",
+            "LEVEL",
+            "CONFIDENCE",
+            "EVIDENCE (masked)",
+        ]);
+    for (ty, fs) in &by_type {
+        for f in fs {
+            t.add_row(vec![
+                ty.as_str().to_string(),
+                f.asset.clone(),
+                format!("{:?}", f.level).to_lowercase(),
+                format!("{:.2}", f.confidence),
+                f.evidence.to_string(),
+            ]);
+        }
+    }
+    println!("{t}");
+    let exp = exposure(tables);
+    let line: Vec<String> = exp.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    println!("\nSensitive columns by framework: {}", line.join(", "));
+    let clean: Vec<&str> = tables
+        .iter()
+        .filter(|t| t.sensitive_types().is_empty())
+        .map(|t| t.id.as_str())
+        .collect();
+    println!("Tables with nothing sensitive: {}", clean.join(", "));
+}

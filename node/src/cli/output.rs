@@ -1,0 +1,132 @@
+//! Printing results: readable tables by default, JSON with `--format json`.
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{ContentArrangement, Table};
+use pursight_actors::domain::{Classification, ScanJob, Source, TableAsset};
+use serde::Serialize;
+
+use super::Format;
+
+/// Prints any value as pretty JSON.
+pub(super) fn json<T: Serialize + ?Sized>(v: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.to_vec());
+    t
+}
+
+fn classification_text(c: &Classification) -> String {
+    format!(
+        "{} {} {:.2} {}",
+        c.type_id,
+        serde_json::to_value(c.level)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
+        c.confidence,
+        c.evidence
+    )
+}
+
+/// Sources.
+pub(super) fn sources(format: Format, list: &[Source]) -> anyhow::Result<()> {
+    if format == Format::Json {
+        return json(list);
+    }
+    let mut t = table(&["ID", "KIND", "URI", "SITE"]);
+    for s in list {
+        t.add_row(vec![
+            s.id.clone(),
+            s.kind.to_string(),
+            s.uri.clone(),
+            s.site.clone().unwrap_or_default(),
+        ]);
+    }
+    println!("{t}");
+    Ok(())
+}
+
+/// One scan job as a one-line summary.
+pub(super) fn scan_line(j: &ScanJob) -> String {
+    let p = &j.progress;
+    let mut line = format!(
+        "scan {} of `{}`: {} — {}/{} tables, {} columns, {} values sampled, {} sensitive columns",
+        j.id,
+        j.source,
+        j.state,
+        p.tables_done,
+        p.tables_total,
+        p.columns_done,
+        p.values_sampled,
+        p.sensitive_columns
+    );
+    if let Some(e) = &j.error {
+        line.push_str(&format!(" ({e})"));
+    }
+    line
+}
+
+/// Tables with their columns, profiles and classifications.
+pub(super) fn tables(format: Format, list: &[TableAsset]) -> anyhow::Result<()> {
+    if format == Format::Json {
+        return json(list);
+    }
+    if list.is_empty() {
+        println!("no tables");
+    }
+    for ta in list {
+        let rows = ta
+            .row_count
+            .map(|r| format!(", {r} rows"))
+            .unwrap_or_default();
+        println!("\n{} ({:?}{rows})", ta.id, ta.kind);
+        let mut t = table(&[
+            "COLUMN",
+            "TYPE",
+            "SAMPLED",
+            "NULL %",
+            "DISTINCT",
+            "CLASSIFICATIONS",
+        ]);
+        for c in &ta.columns {
+            let classes: Vec<String> = c.classifications.iter().map(classification_text).collect();
+            t.add_row(vec![
+                c.name.clone(),
+                c.data_type.clone(),
+                c.profile.rows_sampled.to_string(),
+                format!("{:.1}", c.profile.null_ratio * 100.0),
+                c.profile.distinct_estimate.to_string(),
+                classes.join("\n"),
+            ]);
+        }
+        println!("{t}");
+    }
+    Ok(())
+}
+
+/// A short list of tables (catalog search).
+pub(super) fn table_list(format: Format, list: &[TableAsset]) -> anyhow::Result<()> {
+    if format == Format::Json {
+        return json(list);
+    }
+    let mut t = table(&["ASSET", "KIND", "ROWS", "COLUMNS", "SENSITIVE TYPES"]);
+    for ta in list {
+        let types: Vec<&str> = ta.sensitive_types().iter().map(|t| t.as_str()).collect();
+        t.add_row(vec![
+            ta.id.clone(),
+            format!("{:?}", ta.kind).to_lowercase(),
+            ta.row_count.map(|r| r.to_string()).unwrap_or_default(),
+            ta.columns.len().to_string(),
+            types.join(", "),
+        ]);
+    }
+    println!("{t}");
+    println!("{} table(s)", list.len());
+    Ok(())
+}

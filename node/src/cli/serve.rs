@@ -1,0 +1,78 @@
+//! Running a node with its admin endpoint until SIGINT or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::config::NodeConfig;
+use crate::node::{Node, NodeOptions};
+use crate::raft::RaftSettings;
+
+/// `pursight node --config FILE`.
+pub(super) async fn run_node(config: &Path) -> anyhow::Result<()> {
+    let cfg = NodeConfig::load(config)?;
+    let mut opts = NodeOptions::new(&cfg.file.data_dir);
+    opts.node_id = cfg.file.node_id;
+    opts.advertise = cfg.listen.to_string();
+    opts.cache_mb = cfg.file.storage.cache_mb;
+    opts.raft = RaftSettings {
+        snapshot_every: cfg.file.raft.snapshot_every,
+        keep_after_snapshot: cfg.file.raft.keep_after_snapshot,
+        ..RaftSettings::default()
+    };
+    opts.scan.sample_rows = cfg.file.scan.sample_rows;
+    let node = Node::start(opts).await?;
+    tracing::info!(node_id = cfg.file.node_id, data = %cfg.file.data_dir.display(), "node started");
+    serve(node, cfg.listen, &cfg.token, |addr| {
+        eprintln!(
+            "pursight node {} ready: http://{addr} (data in {})",
+            cfg.file.node_id,
+            cfg.file.data_dir.display()
+        );
+    })
+    .await
+}
+
+/// Serves the admin endpoint on `listen` until a shutdown signal, then stops the node.
+pub(super) async fn serve(
+    node: Arc<Node>,
+    listen: SocketAddr,
+    token: &str,
+    on_ready: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    on_ready(addr);
+    let app = crate::api::router(node.clone(), token);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    node.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

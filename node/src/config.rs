@@ -1,0 +1,285 @@
+//! Node configuration: a versioned TOML file, validated before anything starts.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Why a config could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid config {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid config {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// A node's configuration file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    /// Config format version; this build reads 1.
+    pub version: u32,
+    /// This node's id in the cluster (> 0).
+    pub node_id: u64,
+    /// Where the node keeps its state (created if missing).
+    pub data_dir: PathBuf,
+    #[serde(default)]
+    pub admin: AdminConfig,
+    #[serde(default)]
+    pub storage: StorageConfig,
+    #[serde(default)]
+    pub raft: RaftConfig,
+    #[serde(default)]
+    pub scan: ScanConfig,
+}
+
+/// The admin HTTP endpoint.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Listen address; loopback unless set otherwise.
+    #[serde(default = "default_listen")]
+    pub listen: String,
+    /// Bearer token every `/api/v1` request must carry.
+    pub token: Option<String>,
+    /// File holding the token (preferred to `token`: keeps the secret out of the config).
+    pub token_file: Option<PathBuf>,
+}
+
+impl Default for AdminConfig {
+    fn default() -> Self {
+        Self {
+            listen: default_listen(),
+            token: None,
+            token_file: None,
+        }
+    }
+}
+
+fn default_listen() -> String {
+    "127.0.0.1:7480".into()
+}
+
+/// sled tuning.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// sled page cache in MiB (sled's own default is 1 GiB; edge machines are small).
+    #[serde(default = "default_cache_mb")]
+    pub cache_mb: u64,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self {
+            cache_mb: default_cache_mb(),
+        }
+    }
+}
+
+fn default_cache_mb() -> u64 {
+    64
+}
+
+/// Raft tuning.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RaftConfig {
+    #[serde(default = "default_snapshot_every")]
+    pub snapshot_every: u64,
+    #[serde(default = "default_keep")]
+    pub keep_after_snapshot: u64,
+}
+
+impl Default for RaftConfig {
+    fn default() -> Self {
+        Self {
+            snapshot_every: default_snapshot_every(),
+            keep_after_snapshot: default_keep(),
+        }
+    }
+}
+
+fn default_snapshot_every() -> u64 {
+    5000
+}
+fn default_keep() -> u64 {
+    1000
+}
+
+/// Scan tuning.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScanConfig {
+    /// Rows sampled per table.
+    #[serde(default = "default_sample_rows")]
+    pub sample_rows: usize,
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        Self {
+            sample_rows: default_sample_rows(),
+        }
+    }
+}
+
+fn default_sample_rows() -> usize {
+    1000
+}
+
+/// A validated config with its secrets resolved.
+#[derive(Clone, Debug)]
+pub struct ResolvedConfig {
+    pub file: NodeConfig,
+    pub listen: SocketAddr,
+    pub token: String,
+}
+
+impl NodeConfig {
+    /// Reads, parses and validates a config file. Relative `data_dir` and `token_file` are
+    /// taken relative to the config file's folder.
+    pub fn load(path: &Path) -> Result<ResolvedConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut cfg: NodeConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.message().to_string()
+                + &e.span()
+                    .map(|s| format!(" (at byte {})", s.start))
+                    .unwrap_or_default(),
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        if cfg.data_dir.is_relative() {
+            cfg.data_dir = base.join(&cfg.data_dir);
+        }
+        if let Some(f) = &cfg.admin.token_file {
+            if f.is_relative() {
+                cfg.admin.token_file = Some(base.join(f));
+            }
+        }
+        cfg.validate(path)
+    }
+
+    fn validate(self, path: &Path) -> Result<ResolvedConfig, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        if self.version != 1 {
+            return Err(invalid(format!(
+                "version {} is not supported (expected 1)",
+                self.version
+            )));
+        }
+        if self.node_id == 0 {
+            return Err(invalid("node_id must be greater than 0".into()));
+        }
+        let listen: SocketAddr = self
+            .admin
+            .listen
+            .parse()
+            .map_err(|e| invalid(format!("admin.listen `{}`: {e}", self.admin.listen)))?;
+        let token = match (&self.admin.token, &self.admin.token_file) {
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    "set admin.token or admin.token_file, not both".into(),
+                ));
+            }
+            (Some(t), None) => t.trim().to_string(),
+            (None, Some(f)) => std::fs::read_to_string(f)
+                .map_err(|e| invalid(format!("admin.token_file {}: {e}", f.display())))?
+                .trim()
+                .to_string(),
+            (None, None) => {
+                return Err(invalid(
+                    "admin.token or admin.token_file is required".into(),
+                ));
+            }
+        };
+        if token.len() < 16 {
+            return Err(invalid(
+                "the admin token must be at least 16 characters".into(),
+            ));
+        }
+        if self.scan.sample_rows == 0 || self.scan.sample_rows > 1_000_000 {
+            return Err(invalid(
+                "scan.sample_rows must be between 1 and 1000000".into(),
+            ));
+        }
+        if self.raft.snapshot_every == 0 {
+            return Err(invalid("raft.snapshot_every must be greater than 0".into()));
+        }
+        Ok(ResolvedConfig {
+            file: self,
+            listen,
+            token,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<ResolvedConfig, ConfigError> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("node.toml");
+        std::fs::write(&p, text).expect("write");
+        NodeConfig::load(&p)
+    }
+
+    #[test]
+    fn a_minimal_config_gets_safe_defaults() {
+        let c = load("version = 1\nnode_id = 1\ndata_dir = \"data\"\n[admin]\ntoken = \"0123456789abcdef\"\n").expect("valid");
+        assert!(c.listen.ip().is_loopback());
+        assert!(c.file.data_dir.ends_with("data") && c.file.data_dir.is_absolute());
+        assert_eq!(c.file.storage.cache_mb, 64);
+    }
+
+    #[test]
+    fn bad_configs_say_what_is_wrong() {
+        let cases = [
+            ("version = 1\nnode_id = 1\n", "data_dir"),
+            (
+                "version = 2\nnode_id = 1\ndata_dir = \"d\"\n[admin]\ntoken = \"0123456789abcdef\"\n",
+                "version 2",
+            ),
+            (
+                "version = 1\nnode_id = 0\ndata_dir = \"d\"\n[admin]\ntoken = \"0123456789abcdef\"\n",
+                "node_id",
+            ),
+            ("version = 1\nnode_id = 1\ndata_dir = \"d\"\n", "token"),
+            (
+                "version = 1\nnode_id = 1\ndata_dir = \"d\"\n[admin]\ntoken = \"short\"\n",
+                "16 characters",
+            ),
+            (
+                "version = 1\nnode_id = 1\ndata_dir = \"d\"\nbogus = 3\n[admin]\ntoken = \"0123456789abcdef\"\n",
+                "bogus",
+            ),
+            (
+                "version = 1\nnode_id = 1\ndata_dir = \"d\"\n[admin]\nlisten = \"nowhere\"\ntoken = \"0123456789abcdef\"\n",
+                "admin.listen",
+            ),
+            ("this is = = not toml", "invalid config"),
+        ];
+        for (text, needle) in cases {
+            let err = load(text).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains(needle), "expected `{needle}` in `{err}`");
+        }
+        let missing = NodeConfig::load(Path::new("/no/such/pursight.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(missing.contains("cannot read config"), "{missing}");
+    }
+}

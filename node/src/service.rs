@@ -1,0 +1,278 @@
+//! The node's operations, shared by the HTTP API and the embedded CLI: what a user can ask
+//! and the one error type they get back.
+
+use std::time::Duration;
+
+use pursight_actors::cluster::ClusterError;
+use pursight_actors::connectors::source_kind;
+use pursight_actors::domain::{
+    ClassificationType, Command, CommandResult, ScanJob, ScanProgress, ScanState, Source,
+    TableAsset, now_ms,
+};
+use pursight_actors::supervisor::SupervisorMsg;
+use serde::Serialize;
+
+use crate::node::Node;
+use crate::raft::state_machine::ReadError;
+
+/// An error a user sees: a stable code, a status, one clear message.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl ServiceError {
+    /// The machine-readable code in JSON errors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::BadRequest(_) => "bad_request",
+            ServiceError::NotFound(_) => "not_found",
+            ServiceError::Conflict(_) => "conflict",
+            ServiceError::Unavailable(_) => "unavailable",
+            ServiceError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<ClusterError> for ServiceError {
+    fn from(e: ClusterError) -> Self {
+        match e {
+            ClusterError::Storage(m) => ServiceError::Internal(m),
+            other => ServiceError::Unavailable(other.to_string()),
+        }
+    }
+}
+
+impl From<ReadError> for ServiceError {
+    fn from(e: ReadError) -> Self {
+        ServiceError::Internal(e.to_string())
+    }
+}
+
+fn unexpected(r: CommandResult) -> ServiceError {
+    match r {
+        CommandResult::Conflict(m) => ServiceError::Conflict(m),
+        CommandResult::NotFound(m) => ServiceError::NotFound(m),
+        other => ServiceError::Internal(format!("unexpected result {other:?}")),
+    }
+}
+
+/// Source ids become the first segment of asset ids: keep them short and plain.
+pub fn validate_source_id(id: &str) -> Result<(), ServiceError> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::BadRequest(format!(
+            "invalid source id `{id}`: use 1 to 64 letters, digits, `_` or `-`"
+        )))
+    }
+}
+
+/// Filters for listing assets.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+pub struct AssetQuery {
+    /// Case-insensitive text found in a table's id, name or column names.
+    pub query: Option<String>,
+    /// Only tables with a column of this classification type.
+    pub classification: Option<String>,
+    /// Only tables of this source.
+    pub source: Option<String>,
+}
+
+/// A column asset: the column with the id and table it belongs to.
+#[derive(Clone, Debug, Serialize)]
+pub struct ColumnAsset {
+    pub id: String,
+    pub table: String,
+    pub kind: &'static str,
+    #[serde(flatten)]
+    pub column: pursight_actors::domain::Column,
+}
+
+/// Either kind of asset `GET /api/v1/assets/{id}` returns.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum Asset {
+    Table(TableAsset),
+    Column(ColumnAsset),
+}
+
+impl Node {
+    /// Registers a source.
+    pub async fn add_source(
+        &self,
+        id: &str,
+        uri: &str,
+        site: Option<String>,
+    ) -> Result<Source, ServiceError> {
+        validate_source_id(id)?;
+        let kind = source_kind(uri).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        let source = Source {
+            id: id.to_string(),
+            kind,
+            uri: uri.to_string(),
+            site,
+            created_at_ms: now_ms(),
+        };
+        match self.raft.propose(Command::PutSource(source)).await? {
+            CommandResult::Source(s) => Ok(s),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Removes a source and its assets.
+    pub async fn remove_source(&self, id: &str) -> Result<(), ServiceError> {
+        match self
+            .raft
+            .propose(Command::RemoveSource { id: id.to_string() })
+            .await?
+        {
+            CommandResult::Done => Ok(()),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Every source.
+    pub fn sources(&self) -> Result<Vec<Source>, ServiceError> {
+        Ok(self.raft.reader().sources()?)
+    }
+
+    /// One source.
+    pub fn source(&self, id: &str) -> Result<Source, ServiceError> {
+        self.raft
+            .reader()
+            .source(id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("source `{id}`")))
+    }
+
+    /// Queues a scan of a source and hands it to the scanner.
+    pub async fn start_scan(&self, source: &str) -> Result<ScanJob, ServiceError> {
+        self.source(source)?;
+        let job = ScanJob {
+            id: new_scan_id(),
+            source: source.to_string(),
+            state: ScanState::Queued,
+            node: Some(self.id()),
+            attempt: 1,
+            progress: ScanProgress::default(),
+            error: None,
+            created_at_ms: now_ms(),
+            started_at_ms: None,
+            finished_at_ms: None,
+        };
+        let job = match self.raft.propose(Command::CreateScan(job)).await? {
+            CommandResult::Scan(j) => j,
+            other => return Err(unexpected(other)),
+        };
+        self.supervisor()
+            .cast(SupervisorMsg::StartScan(job.clone()))
+            .map_err(|_| ServiceError::Unavailable("the scanner is not running".into()))?;
+        Ok(job)
+    }
+
+    /// One scan job.
+    pub fn scan(&self, id: &str) -> Result<ScanJob, ServiceError> {
+        self.raft
+            .reader()
+            .scan(id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("scan `{id}`")))
+    }
+
+    /// Every scan job, newest first.
+    pub fn scans(&self) -> Result<Vec<ScanJob>, ServiceError> {
+        Ok(self.raft.reader().scans()?)
+    }
+
+    /// Waits for a scan to finish, calling `on_progress` whenever its progress changes.
+    pub async fn wait_scan(
+        &self,
+        id: &str,
+        mut on_progress: impl FnMut(&ScanJob),
+    ) -> Result<ScanJob, ServiceError> {
+        let mut last = None;
+        loop {
+            let job = self.scan(id)?;
+            if last.as_ref() != Some(&job.progress) {
+                on_progress(&job);
+                last = Some(job.progress.clone());
+            }
+            if job.state.is_terminal() {
+                return Ok(job);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Table assets matching the filters.
+    pub fn assets(&self, q: &AssetQuery) -> Result<Vec<TableAsset>, ServiceError> {
+        let class = q
+            .classification
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|c| {
+                c.parse::<ClassificationType>()
+                    .map_err(ServiceError::BadRequest)
+            })
+            .transpose()?;
+        let tables = match q.source.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => self.raft.reader().tables_of(s)?,
+            None => self.raft.reader().tables()?,
+        };
+        let needle = q.query.as_deref().unwrap_or("").to_lowercase();
+        Ok(tables
+            .into_iter()
+            .filter(|t| {
+                needle.is_empty()
+                    || t.id.to_lowercase().contains(&needle)
+                    || t.columns
+                        .iter()
+                        .any(|c| c.name.to_lowercase().contains(&needle))
+            })
+            .filter(|t| class.is_none_or(|c| t.sensitive_types().contains(&c)))
+            .collect())
+    }
+
+    /// A table or column asset by id.
+    pub fn asset(&self, id: &str) -> Result<Asset, ServiceError> {
+        let reader = self.raft.reader();
+        if let Some(t) = reader.table(id)? {
+            return Ok(Asset::Table(t));
+        }
+        if let Some((table_id, column)) = id.rsplit_once('.') {
+            if let Some(t) = reader.table(table_id)? {
+                if let Some(c) = t
+                    .columns
+                    .iter()
+                    .find(|c| pursight_actors::domain::id_segment(&c.name) == column)
+                {
+                    return Ok(Asset::Column(ColumnAsset {
+                        id: id.to_string(),
+                        table: t.id.clone(),
+                        kind: "column",
+                        column: c.clone(),
+                    }));
+                }
+            }
+        }
+        Err(ServiceError::NotFound(format!("asset `{id}`")))
+    }
+}
+
+/// Scan ids sort by creation time and stay unique across nodes.
+fn new_scan_id() -> String {
+    format!("scan-{}-{:08x}", now_ms(), rand::random::<u32>())
+}
