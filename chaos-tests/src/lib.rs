@@ -63,7 +63,10 @@ impl NodeProcess {
 
     /// Starts the process and waits until `/readyz` says ready.
     pub async fn start(&mut self) -> Result<(), HarnessError> {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(self.log_path())?;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path())?;
         let child = Command::new(&self.bin)
             .arg("node")
             .arg("--config")
@@ -110,15 +113,24 @@ impl NodeProcess {
     /// SIGTERM and wait: a clean stop.
     pub fn terminate(&mut self) -> Result<(), HarnessError> {
         if let Some(mut c) = self.child.take() {
-            Command::new("kill").arg("-TERM").arg(c.id().to_string()).status()?;
+            Command::new("kill")
+                .arg("-TERM")
+                .arg(c.id().to_string())
+                .status()?;
             c.wait()?;
         }
         Ok(())
     }
 
     /// An authenticated request builder.
-    pub fn request(&self, http: &reqwest::Client, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        http.request(method, format!("{}{path}", self.url)).bearer_auth(&self.token)
+    pub fn request(
+        &self,
+        http: &reqwest::Client,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        http.request(method, format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
     }
 }
 

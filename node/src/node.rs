@@ -171,9 +171,11 @@ impl Node {
         if !self.raft.is_leader() {
             return Err("raft has no leader".into());
         }
-        if !matches!(self.supervisor.get_status(), ActorStatus::Running)
-            || self.supervisor_task.is_finished()
-        {
+        let stopped = matches!(
+            self.supervisor.get_status(),
+            ActorStatus::Draining | ActorStatus::Stopping | ActorStatus::Stopped
+        );
+        if stopped || self.supervisor_task.is_finished() {
             return Err("the root supervisor has stopped (restart budget exhausted?)".into());
         }
         Ok(())

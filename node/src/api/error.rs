@@ -57,12 +57,9 @@ impl From<ServiceError> for ApiError {
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
-        let status = match r {
-            JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            JsonRejection::BytesRejection(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        Self::new(status, "bad_request", r.body_text())
+        // axum's statuses are the right ones: 400 syntax, 422 shape, 415 content type,
+        // 413 too large.
+        Self::new(r.status(), "bad_request", r.body_text())
     }
 }
 
