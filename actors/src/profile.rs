@@ -2,7 +2,7 @@
 //! never kept.
 
 use std::collections::HashSet;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use crate::domain::Profile;
 
@@ -15,9 +15,7 @@ pub fn profile(values: &[Option<String>]) -> Profile {
     let mut min_length: Option<u32> = None;
     let mut max_length: Option<u32> = None;
     for v in values.iter().flatten() {
-        let mut h = hasher.build_hasher();
-        v.hash(&mut h);
-        distinct.insert(h.finish());
+        distinct.insert(hasher.hash_one(v));
         let len = u32::try_from(v.chars().count()).unwrap_or(u32::MAX);
         min_length = Some(min_length.map_or(len, |m| m.min(len)));
         max_length = Some(max_length.map_or(len, |m| m.max(len)));

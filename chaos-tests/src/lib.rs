@@ -81,15 +81,15 @@ impl NodeProcess {
         let started = Instant::now();
         let http = reqwest::Client::new();
         while started.elapsed() < timeout {
-            if let Ok(r) = http.get(format!("{}/readyz", self.url)).send().await {
-                if r.status().is_success() {
-                    return Ok(());
-                }
+            if let Ok(r) = http.get(format!("{}/readyz", self.url)).send().await
+                && r.status().is_success()
+            {
+                return Ok(());
             }
-            if let Some(c) = self.child.as_mut() {
-                if c.try_wait()?.is_some() {
-                    break;
-                }
+            if let Some(c) = self.child.as_mut()
+                && c.try_wait()?.is_some()
+            {
+                break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

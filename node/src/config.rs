@@ -161,10 +161,10 @@ impl NodeConfig {
         if cfg.data_dir.is_relative() {
             cfg.data_dir = base.join(&cfg.data_dir);
         }
-        if let Some(f) = &cfg.admin.token_file {
-            if f.is_relative() {
-                cfg.admin.token_file = Some(base.join(f));
-            }
+        if let Some(f) = &cfg.admin.token_file
+            && f.is_relative()
+        {
+            cfg.admin.token_file = Some(base.join(f));
         }
         cfg.validate(path)
     }

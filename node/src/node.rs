@@ -54,7 +54,7 @@ pub enum NodeError {
     #[error("cannot open the state in {0}: {1}")]
     Open(PathBuf, sled::Error),
     #[error(transparent)]
-    Raft(#[from] crate::raft::StartError),
+    Raft(#[from] Box<crate::raft::StartError>),
     #[error("starting the actors: {0}")]
     Actors(String),
 }
@@ -92,7 +92,9 @@ impl Node {
     pub async fn start(opts: NodeOptions) -> Result<Arc<Node>, NodeError> {
         crate::metrics::install();
         let db = open_db(&opts.data_dir, opts.cache_mb)?;
-        let raft = RaftNode::start(&db, opts.node_id, &opts.advertise, &opts.raft).await?;
+        let raft = RaftNode::start(&db, opts.node_id, &opts.advertise, &opts.raft)
+            .await
+            .map_err(Box::new)?;
         let args = SupervisorArgs {
             cluster: Arc::new(raft.clone()),
             registry: opts.registry.clone(),

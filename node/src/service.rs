@@ -252,21 +252,19 @@ impl Node {
         if let Some(t) = reader.table(id)? {
             return Ok(Asset::Table(t));
         }
-        if let Some((table_id, column)) = id.rsplit_once('.') {
-            if let Some(t) = reader.table(table_id)? {
-                if let Some(c) = t
-                    .columns
-                    .iter()
-                    .find(|c| pursight_actors::domain::id_segment(&c.name) == column)
-                {
-                    return Ok(Asset::Column(ColumnAsset {
-                        id: id.to_string(),
-                        table: t.id.clone(),
-                        kind: "column",
-                        column: c.clone(),
-                    }));
-                }
-            }
+        if let Some((table_id, column)) = id.rsplit_once('.')
+            && let Some(t) = reader.table(table_id)?
+            && let Some(c) = t
+                .columns
+                .iter()
+                .find(|c| pursight_actors::domain::id_segment(&c.name) == column)
+        {
+            return Ok(Asset::Column(ColumnAsset {
+                id: id.to_string(),
+                table: t.id.clone(),
+                kind: "column",
+                column: c.clone(),
+            }));
         }
         Err(ServiceError::NotFound(format!("asset `{id}`")))
     }

@@ -281,7 +281,6 @@ impl Connector for FilesConnector {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::connectors::ConnectorRegistry;
 
     #[tokio::test]

@@ -164,10 +164,10 @@ fn local_path(url: &url::Url) -> Result<std::path::PathBuf, ConnectorError> {
 
 /// Cuts a sampled value to [`MAX_VALUE_CHARS`] characters.
 fn bounded(mut s: String) -> String {
-    if s.len() > MAX_VALUE_CHARS {
-        if let Some((idx, _)) = s.char_indices().nth(MAX_VALUE_CHARS) {
-            s.truncate(idx);
-        }
+    if s.len() > MAX_VALUE_CHARS
+        && let Some((idx, _)) = s.char_indices().nth(MAX_VALUE_CHARS)
+    {
+        s.truncate(idx);
     }
     s
 }

@@ -111,7 +111,8 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
                 return if g.format == super::Format::Json {
                     output::json(&job)
                 } else {
-                    Ok(println!("{}", output::scan_line(&job)))
+                    println!("{}", output::scan_line(&job));
+                    Ok(())
                 };
             }
             while !job.state.is_terminal() {

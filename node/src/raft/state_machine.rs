@@ -109,10 +109,13 @@ impl StateReader {
     }
 }
 
+/// The raw key/value pairs of one tree.
+type KeyValues = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// The whole state machine content, as carried by a snapshot.
 #[derive(Serialize, Deserialize)]
 struct SnapshotPayload {
-    trees: Vec<(String, Vec<(Vec<u8>, Vec<u8>)>)>,
+    trees: Vec<(String, KeyValues)>,
 }
 
 /// A snapshot as kept on disk.
