@@ -122,6 +122,20 @@ impl NodeProcess {
         Ok(())
     }
 
+    /// An authenticated GET whose JSON body is returned (any status).
+    pub async fn get_json(
+        &self,
+        http: &reqwest::Client,
+        path: &str,
+    ) -> Result<serde_json::Value, HarnessError> {
+        Ok(self
+            .request(http, reqwest::Method::GET, path)
+            .send()
+            .await?
+            .json()
+            .await?)
+    }
+
     /// An authenticated request builder.
     pub fn request(
         &self,

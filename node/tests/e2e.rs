@@ -60,13 +60,9 @@ async fn acknowledged_writes_survive_kill_9() {
     let mut state = String::new();
     for _ in 0..200 {
         let j: Value = node
-            .request(&http, Method::GET, &format!("/api/v1/scans/{job_id}"))
-            .send()
+            .get_json(&http, &format!("/api/v1/scans/{job_id}"))
             .await
-            .expect("get")
-            .json()
-            .await
-            .expect("json");
+            .expect("GET");
         state = j["state"].as_str().unwrap_or_default().to_string();
         if state == "done" || state == "failed" {
             break;
@@ -75,13 +71,9 @@ async fn acknowledged_writes_survive_kill_9() {
     }
     assert_eq!(state, "done");
     let assets: Value = node
-        .request(&http, Method::GET, "/api/v1/assets?source=hr")
-        .send()
+        .get_json(&http, "/api/v1/assets?source=hr")
         .await
-        .expect("assets")
-        .json()
-        .await
-        .expect("json");
+        .expect("GET");
     let types: Vec<String> = assets[0]["columns"]
         .as_array()
         .into_iter()
@@ -131,14 +123,7 @@ async fn acknowledged_writes_survive_kill_9() {
             w.await.expect("writer");
         }
         node.start().await.expect("restart after kill -9");
-        let sources: Value = node
-            .request(&http, Method::GET, "/api/v1/sources")
-            .send()
-            .await
-            .expect("list")
-            .json()
-            .await
-            .expect("json");
+        let sources: Value = node.get_json(&http, "/api/v1/sources").await.expect("GET");
         let present: BTreeSet<String> = sources
             .as_array()
             .into_iter()
@@ -154,6 +139,10 @@ async fn acknowledged_writes_survive_kill_9() {
             &lost[..lost.len().min(5)]
         );
         assert!(present.contains("hr"));
+        eprintln!(
+            "round {round}: {} writes acknowledged so far, all present after kill -9",
+            acked.len()
+        );
         assert!(
             acked.len() > 10 * (round as usize + 1),
             "too few writes to prove anything: {}",
@@ -162,22 +151,11 @@ async fn acknowledged_writes_survive_kill_9() {
     }
     // The scan and its assets are still there too.
     let a: Value = node
-        .request(&http, Method::GET, "/api/v1/assets?source=hr")
-        .send()
+        .get_json(&http, "/api/v1/assets?source=hr")
         .await
-        .expect("assets")
-        .json()
-        .await
-        .expect("json");
+        .expect("GET");
     assert_eq!(a.as_array().map(Vec::len), Some(1));
-    let cluster: Value = node
-        .request(&http, Method::GET, "/api/v1/cluster")
-        .send()
-        .await
-        .expect("cluster")
-        .json()
-        .await
-        .expect("json");
+    let cluster: Value = node.get_json(&http, "/api/v1/cluster").await.expect("GET");
     assert!(
         cluster["cluster"]["snapshot_index"].as_u64().is_some(),
         "snapshots were taken: {cluster}"
