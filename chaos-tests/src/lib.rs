@@ -37,15 +37,16 @@ pub struct NodeProcess {
 }
 
 impl NodeProcess {
-    /// Writes a config for a one-node cluster in `dir` (data in `dir/data`).
-    pub fn configure(bin: &Path, dir: &Path) -> Result<Self, HarnessError> {
+    /// Writes a config for a one-node cluster in `dir` (data in `dir/data`) that snapshots
+    /// (and purges its log) every `snapshot_every` entries.
+    pub fn configure(bin: &Path, dir: &Path, snapshot_every: u64) -> Result<Self, HarnessError> {
         let port = free_port()?;
         let token = format!("test-token-{port:05}-0123456789");
         std::fs::create_dir_all(dir)?;
         std::fs::write(
             dir.join("node.toml"),
             format!(
-                "version = 1\nnode_id = 1\ndata_dir = \"data\"\n\n[admin]\nlisten = \"127.0.0.1:{port}\"\ntoken = \"{token}\"\n\n[raft]\nsnapshot_every = 200\nkeep_after_snapshot = 50\n"
+                "version = 1\nnode_id = 1\ndata_dir = \"data\"\n\n[admin]\nlisten = \"127.0.0.1:{port}\"\ntoken = \"{token}\"\n\n[raft]\nsnapshot_every = {snapshot_every}\nkeep_after_snapshot = 50\n"
             ),
         )?;
         Ok(Self {
