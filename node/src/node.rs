@@ -150,7 +150,7 @@ impl Node {
 
     /// This node's id.
     pub fn id(&self) -> u64 {
-        self.raft.status().node_id
+        self.raft.id()
     }
 
     /// The Raft node (status, metrics, tests).

@@ -1,8 +1,6 @@
 //! The node's operations, shared by the HTTP API and the embedded CLI: what a user can ask
 //! and the one error type they get back.
 
-use std::time::Duration;
-
 use pursight_actors::cluster::ClusterError;
 use pursight_actors::connectors::source_kind;
 use pursight_actors::domain::{
@@ -166,7 +164,7 @@ impl Node {
             id: new_scan_id(),
             source: source.to_string(),
             state: ScanState::Queued,
-            node: Some(self.id()),
+            node: Some(self.raft.id()),
             attempt: 1,
             progress: ScanProgress::default(),
             error: None,
@@ -198,11 +196,14 @@ impl Node {
     }
 
     /// Waits for a scan to finish, calling `on_progress` whenever its progress changes.
+    /// Wakes on every change Raft applies instead of polling on a timer.
     pub async fn wait_scan(
         &self,
         id: &str,
         mut on_progress: impl FnMut(&ScanJob),
     ) -> Result<ScanJob, ServiceError> {
+        // Subscribed before the first read, so no apply between read and wait is missed.
+        let mut applied = self.raft.raft().metrics();
         let mut last = None;
         loop {
             let job = self.scan(id)?;
@@ -213,7 +214,9 @@ impl Node {
             if job.state.is_terminal() {
                 return Ok(job);
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            applied.changed().await.map_err(|_| {
+                ServiceError::Unavailable("the node stopped during the scan".into())
+            })?;
         }
     }
 

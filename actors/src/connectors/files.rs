@@ -114,7 +114,7 @@ fn infer_type(values: &[Option<String>]) -> &'static str {
         "boolean"
     } else if all(&is_date) {
         "date"
-    } else if all(&|v| v.len() >= 16 && is_date(&v[..10.min(v.len())]) && v.is_char_boundary(10)) {
+    } else if all(&|v| v.len() >= 16 && v.get(..10).is_some_and(is_date)) {
         "timestamp"
     } else {
         "text"
@@ -346,6 +346,18 @@ mod tests {
                 .as_deref()
                 .is_some_and(|v| v.contains('\u{fffd}'))
         );
+    }
+
+    #[test]
+    fn type_inference_never_slices_inside_a_character() {
+        // Byte 10 falls inside `é`: slicing there would panic.
+        let v = vec![
+            Some("aaaaaaaaaéaaaaaaaa".to_string()),
+            Some("2024-01-15 10:22:03".into()),
+        ];
+        assert_eq!(super::infer_type(&v), "text");
+        let ts = vec![Some("2024-01-15 10:22:03".to_string())];
+        assert_eq!(super::infer_type(&ts), "timestamp");
     }
 
     #[tokio::test]

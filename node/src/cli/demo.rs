@@ -79,12 +79,10 @@ pub(super) async fn run(g: &Global, serve_after: bool, listen: &str) -> anyhow::
     let samples = node.data_dir().join("samples");
     let (db, files) = materialize_samples(&samples).await?;
     let mut all: Vec<TableAsset> = Vec::new();
-    for (id, path) in [("northwind_db", db), ("northwind_files", files)] {
-        let scheme = if id.ends_with("_db") {
-            "sqlite"
-        } else {
-            "file"
-        };
+    for (id, scheme, path) in [
+        ("northwind_db", "sqlite", db),
+        ("northwind_files", "file", files),
+    ] {
         let uri = format!("{scheme}://{}", path.display());
         let id = embedded::ensure_source(&node, &uri, Some(id)).await?;
         all.extend(embedded::scan_and_wait(&node, &id, g.format).await?);

@@ -157,6 +157,11 @@ impl RaftNode {
         Ok(())
     }
 
+    /// This node's id.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     /// The local copy of the state.
     pub fn reader(&self) -> &StateReader {
         &self.reader
