@@ -2,6 +2,8 @@
 //! [`Command`]s that change them. Everything here is replicated through Raft, so every type
 //! is plain data (serde) and carries no raw sampled value: evidence is always masked.
 
+use crate::node_registry::{JoinToken, NodeRecord, TokenRefusal};
+use pursight_mesh::Role;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -361,6 +363,24 @@ pub enum Command {
     },
     /// Insert or replace one table asset with its columns.
     PutTable(TableAsset),
+    /// Record a node in the registry (a join, or a node announcing new addresses).
+    RegisterNode(NodeRecord),
+    /// A node's periodic liveness report.
+    NodeHeartbeat {
+        id: u64,
+        version: String,
+        at_ms: Millis,
+    },
+    /// Mark a node removed; its record stays for the audit trail.
+    RemoveNode { id: u64, at_ms: Millis },
+    /// Store a join token (only its secret's hash). Fails with `Conflict` on a taken id.
+    CreateJoinToken(JoinToken),
+    /// Spend a join token: single use, not after expiry. Allocates the joiner's node id.
+    ConsumeJoinToken {
+        id: String,
+        secret_sha256: String,
+        at_ms: Millis,
+    },
 }
 
 /// What applying a command produced.
@@ -374,6 +394,14 @@ pub enum CommandResult {
     Conflict(String),
     /// Not applied because something it refers to does not exist.
     NotFound(String),
+    /// A join token was spent: the new node's id and what the token granted.
+    Joined {
+        node_id: u64,
+        role: Role,
+        site: Option<String>,
+    },
+    /// A join token was refused.
+    TokenRefused(TokenRefusal),
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod classify;
 pub mod cluster;
 pub mod connectors;
 pub mod domain;
+pub mod node_registry;
 pub mod profile;
 
 pub mod cataloger;

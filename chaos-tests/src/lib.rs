@@ -18,6 +18,8 @@ pub enum HarnessError {
     NotReady(Duration, String),
     #[error("http: {0}")]
     Http(#[from] reqwest::Error),
+    #[error("`pursight {0}` failed: {1}")]
+    Command(String, String),
 }
 
 /// A free loopback port (bound then released; good enough for tests on one machine).
@@ -34,6 +36,43 @@ pub struct NodeProcess {
     pub url: String,
     /// The admin bearer token.
     pub token: String,
+    /// The QUIC mesh address, for clustered nodes.
+    pub mesh_addr: Option<String>,
+    /// Start with `--test-fault-injection`.
+    pub fault_injection: bool,
+}
+
+/// Runs a `pursight` command to completion; its stderr is the error on failure.
+pub fn run_cli(bin: &Path, args: &[&str]) -> Result<String, HarnessError> {
+    let out = Command::new(bin).args(args).output()?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(HarnessError::Command(
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ))
+    }
+}
+
+/// Sets the snapshot cadence in a generated `node.toml`.
+fn tune_snapshots(dir: &Path, snapshot_every: u64, keep: u64) -> Result<(), HarnessError> {
+    let path = dir.join("node.toml");
+    let text = std::fs::read_to_string(&path)?;
+    let tuned: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("snapshot_every =") {
+                format!("snapshot_every = {snapshot_every}")
+            } else if l.starts_with("keep_after_snapshot =") {
+                format!("keep_after_snapshot = {keep}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&path, tuned.join("\n") + "\n")?;
+    Ok(())
 }
 
 impl NodeProcess {
@@ -55,7 +94,121 @@ impl NodeProcess {
             child: None,
             url: format!("http://127.0.0.1:{port}"),
             token,
+            mesh_addr: None,
+            fault_injection: false,
         })
+    }
+
+    /// `pursight cluster init` into `dir`: the first node of a new cluster (not started).
+    pub fn init_cluster(
+        bin: &Path,
+        dir: &Path,
+        name: &str,
+        snapshot_every: u64,
+    ) -> Result<Self, HarnessError> {
+        let (admin, mesh) = (free_port()?, free_port()?);
+        let (admin, mesh) = (format!("127.0.0.1:{admin}"), format!("127.0.0.1:{mesh}"));
+        let out = dir.to_string_lossy().into_owned();
+        run_cli(
+            bin,
+            &[
+                "cluster",
+                "init",
+                "--name",
+                name,
+                "--out",
+                &out,
+                "--mesh-listen",
+                &mesh,
+                "--admin-listen",
+                &admin,
+            ],
+        )?;
+        tune_snapshots(dir, snapshot_every, snapshot_every / 4)?;
+        let token = std::fs::read_to_string(dir.join("admin.token"))?
+            .trim()
+            .to_string();
+        Ok(Self {
+            bin: bin.to_path_buf(),
+            dir: dir.to_path_buf(),
+            child: None,
+            url: format!("http://{admin}"),
+            token,
+            mesh_addr: Some(mesh),
+            fault_injection: false,
+        })
+    }
+
+    /// `pursight join --no-start` into `dir` through `seed` (a mesh address) with a join
+    /// token: the node gets its certificate and config but is not started.
+    pub fn join(
+        bin: &Path,
+        dir: &Path,
+        seed: &str,
+        join_token: &str,
+        snapshot_every: u64,
+    ) -> Result<Self, HarnessError> {
+        let (admin, mesh) = (free_port()?, free_port()?);
+        let (admin, mesh) = (format!("127.0.0.1:{admin}"), format!("127.0.0.1:{mesh}"));
+        let data = dir.to_string_lossy().into_owned();
+        run_cli(
+            bin,
+            &[
+                "--data",
+                &data,
+                "join",
+                "--token",
+                join_token,
+                "--seed",
+                seed,
+                "--mesh-listen",
+                &mesh,
+                "--admin-listen",
+                &admin,
+                "--no-start",
+            ],
+        )?;
+        tune_snapshots(dir, snapshot_every, snapshot_every / 4)?;
+        let token = std::fs::read_to_string(dir.join("admin.token"))?
+            .trim()
+            .to_string();
+        Ok(Self {
+            bin: bin.to_path_buf(),
+            dir: dir.to_path_buf(),
+            child: None,
+            url: format!("http://{admin}"),
+            token,
+            mesh_addr: Some(mesh),
+            fault_injection: false,
+        })
+    }
+
+    /// Asks this node for a join token (`role`: core or replica).
+    pub async fn join_token(
+        &self,
+        http: &reqwest::Client,
+        role: &str,
+        ttl_secs: u64,
+    ) -> Result<String, HarnessError> {
+        let v: serde_json::Value = self
+            .request(http, reqwest::Method::POST, "/api/v1/tokens")
+            .json(&serde_json::json!({"kind": "join", "role": role, "ttl_secs": ttl_secs}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        Ok(v["token"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// The node's folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether the process runs (as far as this harness started it).
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
     }
 
     fn log_path(&self) -> PathBuf {
@@ -68,15 +221,16 @@ impl NodeProcess {
             .create(true)
             .append(true)
             .open(self.log_path())?;
-        let child = Command::new(&self.bin)
-            .arg("node")
+        let mut cmd = Command::new(&self.bin);
+        cmd.arg("node")
             .arg("--config")
             .arg(self.dir.join("node.toml"))
             .arg("--log")
-            .arg("info")
-            .stdout(Stdio::null())
-            .stderr(log)
-            .spawn()?;
+            .arg("info");
+        if self.fault_injection {
+            cmd.arg("--test-fault-injection");
+        }
+        let child = cmd.stdout(Stdio::null()).stderr(log).spawn()?;
         self.child = Some(child);
         let timeout = Duration::from_secs(30);
         let started = Instant::now();

@@ -9,7 +9,7 @@ use std::time::Instant;
 use pursight_actors::classifier::{ColumnValues, classify_columns};
 use pursight_actors::classify::PatternClassifier;
 use pursight_actors::domain::{Command, Source, SourceKind};
-use pursight_node::raft::{RaftNode, RaftSettings};
+use pursight_node::raft::{Network, RaftNode, RaftSettings};
 
 fn source(i: usize) -> Command {
     Command::PutSource(Source {
@@ -24,9 +24,15 @@ fn source(i: usize) -> Command {
 async fn commits(in_flight: usize, total: usize) -> f64 {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = sled::open(dir.path()).expect("sled");
-    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &RaftSettings::default())
-        .await
-        .expect("raft");
+    let node = RaftNode::start(
+        &db,
+        1,
+        "127.0.0.1:0",
+        &RaftSettings::default(),
+        Network::Standalone,
+    )
+    .await
+    .expect("raft");
     let node = Arc::new(node);
     let started = Instant::now();
     let per_task = total / in_flight;

@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use pursight_mesh::Role;
+use serde::{Deserialize, Serialize};
 
 /// Why a config could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -20,7 +21,7 @@ pub enum ConfigError {
 }
 
 /// A node's configuration file.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeConfig {
     /// Config format version; this build reads 1.
@@ -37,18 +38,63 @@ pub struct NodeConfig {
     pub raft: RaftConfig,
     #[serde(default)]
     pub scan: ScanConfig,
+    /// Cluster membership; absent for a standalone node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterConfig>,
+    /// The QUIC mesh; required with `[cluster]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mesh: Option<MeshSection>,
+}
+
+/// This node's place in a cluster.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterConfig {
+    pub name: String,
+    pub role: Role,
+    /// Site label (plant, branch, region).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// Only the node made by `cluster init`: it creates the Raft group on first start.
+    #[serde(default)]
+    pub bootstrap: bool,
+    /// Members known when this node joined, to reach the cluster before Raft tells more.
+    #[serde(default)]
+    pub peers: Vec<PeerConfig>,
+}
+
+/// A member's id and mesh address.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeerConfig {
+    pub id: u64,
+    pub addr: String,
+}
+
+/// The QUIC endpoint.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeshSection {
+    pub listen: String,
+    /// Address peers use to reach this node (default: `listen`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advertise: Option<String>,
+    /// Folder with ca.crt, node.crt, node.key (and ca.key on core nodes).
+    pub tls_dir: PathBuf,
 }
 
 /// The admin HTTP endpoint.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdminConfig {
     /// Listen address; loopback unless set otherwise.
     #[serde(default = "default_listen")]
     pub listen: String,
     /// Bearer token every `/api/v1` request must carry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// File holding the token (preferred to `token`: keeps the secret out of the config).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_file: Option<PathBuf>,
 }
 
@@ -67,7 +113,7 @@ fn default_listen() -> String {
 }
 
 /// sled tuning.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct StorageConfig {
     /// sled page cache in MiB (sled's own default is 1 GiB; edge machines are small).
@@ -88,7 +134,7 @@ fn default_cache_mb() -> u64 {
 }
 
 /// Raft tuning.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RaftConfig {
     #[serde(default = "default_snapshot_every")]
@@ -114,7 +160,7 @@ fn default_keep() -> u64 {
 }
 
 /// Scan tuning.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScanConfig {
     /// Rows sampled per table.
@@ -140,6 +186,8 @@ pub struct ResolvedConfig {
     pub file: NodeConfig,
     pub listen: SocketAddr,
     pub token: String,
+    /// Mesh listen and advertised addresses, when clustered.
+    pub mesh: Option<(SocketAddr, String)>,
 }
 
 impl NodeConfig {
@@ -165,6 +213,11 @@ impl NodeConfig {
             && f.is_relative()
         {
             cfg.admin.token_file = Some(base.join(f));
+        }
+        if let Some(m) = &mut cfg.mesh
+            && m.tls_dir.is_relative()
+        {
+            m.tls_dir = base.join(&m.tls_dir);
         }
         cfg.validate(path)
     }
@@ -218,10 +271,48 @@ impl NodeConfig {
         if self.raft.snapshot_every == 0 {
             return Err(invalid("raft.snapshot_every must be greater than 0".into()));
         }
+        let mesh = match (&self.cluster, &self.mesh) {
+            (None, None) => None,
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(invalid(
+                    "[cluster] and [mesh] go together: set both or neither".into(),
+                ));
+            }
+            (Some(c), Some(m)) => {
+                if c.name.trim().is_empty() {
+                    return Err(invalid("cluster.name must not be empty".into()));
+                }
+                if c.role == Role::Edge {
+                    return Err(invalid(
+                        "cluster.role `edge` is not supported by this version".into(),
+                    ));
+                }
+                let listen: SocketAddr = m
+                    .listen
+                    .parse()
+                    .map_err(|e| invalid(format!("mesh.listen `{}`: {e}", m.listen)))?;
+                let advertise = m.advertise.clone().unwrap_or_else(|| m.listen.clone());
+                let adv: SocketAddr = advertise
+                    .parse()
+                    .map_err(|e| invalid(format!("mesh.advertise `{advertise}`: {e}")))?;
+                if adv.ip().is_unspecified() {
+                    return Err(invalid(format!(
+                        "peers cannot reach {adv}: set mesh.advertise to this node's address"
+                    )));
+                }
+                for p in &c.peers {
+                    p.addr.parse::<SocketAddr>().map_err(|e| {
+                        invalid(format!("cluster.peers: node {} `{}`: {e}", p.id, p.addr))
+                    })?;
+                }
+                Some((listen, advertise))
+            }
+        };
         Ok(ResolvedConfig {
             file: self,
             listen,
             token,
+            mesh,
         })
     }
 }

@@ -1,16 +1,41 @@
 //! A running node: sled, Raft, and the root supervisor with its actors.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use pursight_actors::classify::PatternClassifier;
 use pursight_actors::connectors::ConnectorRegistry;
 use pursight_actors::domain::{Command, ScanState, now_ms};
+use pursight_actors::node_registry::NodeRecord;
 use pursight_actors::scanner::ScanSettings;
 use pursight_actors::supervisor::{RestartBudget, RootSupervisor, SupervisorArgs, SupervisorMsg};
+use pursight_mesh::{Identity, MeshConfig, Role};
 use ractor::{Actor, ActorRef, ActorStatus};
 
-use crate::raft::{RaftNode, RaftSettings};
+use crate::cluster::{NodeMesh, PeerService};
+use crate::raft::{Network, RaftNode, RaftSettings};
+
+/// How a clustered node takes part.
+#[derive(Clone, Debug)]
+pub struct ClusterOptions {
+    pub name: String,
+    pub role: Role,
+    pub site: Option<String>,
+    /// Creates the Raft group on first start (the `cluster init` node only).
+    pub bootstrap: bool,
+    /// Members to reach before Raft names them.
+    pub peers: Vec<(u64, SocketAddr)>,
+    pub mesh_listen: SocketAddr,
+    /// Folder with the node's identity (and the CA key on core nodes).
+    pub tls_dir: PathBuf,
+    /// The admin endpoint's address, for the registry.
+    pub admin_addr: String,
+    /// Handed to nodes that join through this one.
+    pub admin_token: String,
+    /// Test builds of the cluster: lets the API drop and delay mesh traffic.
+    pub fault_injection: bool,
+}
 
 /// What a node is started with.
 #[derive(Clone)]
@@ -24,6 +49,8 @@ pub struct NodeOptions {
     pub scan: ScanSettings,
     pub budget: RestartBudget,
     pub registry: ConnectorRegistry,
+    /// `None`: a standalone node.
+    pub cluster: Option<ClusterOptions>,
 }
 
 impl NodeOptions {
@@ -38,6 +65,7 @@ impl NodeOptions {
             scan: ScanSettings::default(),
             budget: RestartBudget::default(),
             registry: ConnectorRegistry::default(),
+            cluster: None,
         }
     }
 }
@@ -57,6 +85,10 @@ pub enum NodeError {
     Raft(#[from] Box<crate::raft::StartError>),
     #[error("starting the actors: {0}")]
     Actors(String),
+    #[error("node identity in {0}: {1}")]
+    Identity(PathBuf, String),
+    #[error("starting the mesh: {0}")]
+    Mesh(String),
 }
 
 /// A running node. Share it behind an `Arc`.
@@ -65,6 +97,9 @@ pub struct Node {
     supervisor: ActorRef<SupervisorMsg>,
     supervisor_task: tokio::task::JoinHandle<()>,
     data_dir: PathBuf,
+    heartbeat: Option<tokio::task::JoinHandle<()>>,
+    cluster_name: Option<String>,
+    ca_fingerprint: Option<String>,
 }
 
 fn open_db(dir: &Path, cache_mb: u64) -> Result<sled::Db, NodeError> {
@@ -92,9 +127,23 @@ impl Node {
     pub async fn start(opts: NodeOptions) -> Result<Arc<Node>, NodeError> {
         crate::metrics::install();
         let db = open_db(&opts.data_dir, opts.cache_mb)?;
-        let raft = RaftNode::start(&db, opts.node_id, &opts.advertise, &opts.raft)
+        let (network, service, ca_fingerprint) = match &opts.cluster {
+            None => (Network::Standalone, None, None),
+            Some(c) => {
+                let (mesh, service, fp) = start_mesh(opts.node_id, c).await?;
+                let network = Network::Mesh {
+                    mesh,
+                    bootstrap: c.bootstrap,
+                };
+                (network, Some(service), Some(fp))
+            }
+        };
+        let raft = RaftNode::start(&db, opts.node_id, &opts.advertise, &opts.raft, network)
             .await
             .map_err(Box::new)?;
+        if let Some(service) = &service {
+            service.serve(raft.clone());
+        }
         let args = SupervisorArgs {
             cluster: Arc::new(raft.clone()),
             registry: opts.registry.clone(),
@@ -105,11 +154,28 @@ impl Node {
         let (supervisor, supervisor_task) = Actor::spawn(None, RootSupervisor, args)
             .await
             .map_err(|e| NodeError::Actors(e.to_string()))?;
+        let heartbeat = opts.cluster.as_ref().map(|c| {
+            let me = NodeRecord {
+                id: opts.node_id,
+                role: c.role,
+                site: c.site.clone(),
+                mesh_addr: opts.advertise.clone(),
+                admin_addr: c.admin_addr.clone(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                joined_at_ms: now_ms(),
+                last_heartbeat_ms: None,
+                removed_at_ms: None,
+            };
+            tokio::spawn(crate::cluster::heartbeat::run(raft.clone(), me))
+        });
         let node = Arc::new(Node {
             raft,
             supervisor,
             supervisor_task,
             data_dir: opts.data_dir.clone(),
+            heartbeat,
+            cluster_name: opts.cluster.as_ref().map(|c| c.name.clone()),
+            ca_fingerprint,
         });
         node.resume_scans().await;
         Ok(node)
@@ -125,7 +191,13 @@ impl Node {
                 return;
             }
         };
-        for job in jobs.into_iter().rev() {
+        let me = self.raft.id();
+        // In a cluster other nodes' jobs are theirs to resume.
+        for job in jobs
+            .into_iter()
+            .rev()
+            .filter(|j| j.node.is_none_or(|n| n == me))
+        {
             match job.state {
                 ScanState::Running => {
                     let cmd = Command::UpdateScan {
@@ -163,14 +235,24 @@ impl Node {
         &self.supervisor
     }
 
+    /// The cluster's name (None: standalone).
+    pub fn cluster_name(&self) -> Option<&str> {
+        self.cluster_name.as_deref()
+    }
+
+    /// The cluster CA's fingerprint (None: standalone).
+    pub fn ca_fingerprint(&self) -> Option<&str> {
+        self.ca_fingerprint.as_deref()
+    }
+
     /// Where the node keeps its state.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
 
-    /// Ready: this node leads (so it takes writes) and its actors are running.
+    /// Ready: a leader is known (so writes can commit) and the actors are running.
     pub fn readiness(&self) -> Result<(), String> {
-        if !self.raft.is_leader() {
+        if self.raft.leader().is_none() {
             return Err("raft has no leader".into());
         }
         let stopped = matches!(
@@ -185,7 +267,43 @@ impl Node {
 
     /// Stops the actors, then Raft.
     pub async fn shutdown(&self) {
+        if let Some(h) = &self.heartbeat {
+            h.abort();
+        }
         self.supervisor.stop(Some("node shutting down".into()));
         self.raft.shutdown().await;
+        if let Some(mesh) = self.raft.mesh() {
+            mesh.shutdown().await;
+        }
     }
+}
+
+/// Loads the node's identity and starts its QUIC endpoint.
+async fn start_mesh(
+    node_id: u64,
+    c: &ClusterOptions,
+) -> Result<(NodeMesh, Arc<PeerService>, String), NodeError> {
+    let bad = |e: String| NodeError::Identity(c.tls_dir.clone(), e);
+    let identity = Identity::load(&c.tls_dir).map_err(|e| bad(e.to_string()))?;
+    if identity.node_id != node_id {
+        return Err(bad(format!(
+            "the certificate is for node {} but the config says node {node_id}",
+            identity.node_id
+        )));
+    }
+    let fp = pursight_mesh::fingerprint(&identity.ca_pem).map_err(|e| bad(e.to_string()))?;
+    let ca = crate::cluster::init::load_ca(&c.tls_dir, &identity.ca_pem)
+        .map_err(|e| bad(format!("ca.key: {e}")))?;
+    let service = PeerService::new(c.name.clone(), ca, c.admin_token.clone());
+    let mut config = MeshConfig::new(c.mesh_listen);
+    config.fault_injection = c.fault_injection;
+    let mesh = NodeMesh::start(config, identity, service.clone())
+        .await
+        .map_err(|e| NodeError::Mesh(e.to_string()))?;
+    for (id, addr) in &c.peers {
+        if *id != node_id {
+            mesh.set_peer(*id, *addr);
+        }
+    }
+    Ok((mesh, service, fp))
 }

@@ -89,6 +89,9 @@ pub struct AssetQuery {
     pub classification: Option<String>,
     /// Only tables of this source.
     pub source: Option<String>,
+    /// `linearizable` to see every write acknowledged before the read.
+    #[serde(default)]
+    pub consistency: crate::cluster::ops::Consistency,
 }
 
 /// A column asset: the column with the id and table it belongs to.

@@ -169,7 +169,7 @@ async fn kill_9_rounds(snapshot_every: u64) {
     assert_eq!(a.as_array().map(Vec::len), Some(1));
     let cluster: Value = node.get_json(&http, "/api/v1/cluster").await.expect("GET");
     assert!(
-        snapshot_every > 1000 || cluster["cluster"]["snapshot_index"].as_u64().is_some(),
+        snapshot_every > 1000 || cluster["raft"]["snapshot_index"].as_u64().is_some(),
         "snapshots were taken: {cluster}"
     );
     node.terminate().expect("stop");

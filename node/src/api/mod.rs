@@ -32,11 +32,12 @@ pub struct AppState {
 
 /// Builds the router.
 pub fn router(node: Arc<Node>, token: &str) -> Router {
+    let fault_injection = node.raft().mesh().and_then(|m| m.faults()).is_some();
     let state = AppState {
         node,
         token: Arc::from(token),
     };
-    let api = routes::api_v1()
+    let api = routes::api_v1(fault_injection)
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
         .fallback(|| async { ApiError::not_found("no such API route") });
     Router::new()

@@ -2,11 +2,12 @@
 
 use axum::extract::{FromRequest, FromRequestParts, Path, State};
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::{ApiError, AppState};
+use crate::cluster::ops::{ClusterView, Consistency, IssuedToken};
 use crate::service::AssetQuery;
 
 /// A JSON body whose rejection (malformed JSON, wrong content type) is a JSON error.
@@ -20,32 +21,118 @@ struct Body<T>(T);
 struct Q<T>(T);
 
 /// The `/api/v1` routes (auth is layered on by the caller).
-pub(super) fn api_v1() -> Router<AppState> {
-    Router::new()
+pub(super) fn api_v1(fault_injection: bool) -> Router<AppState> {
+    let router = Router::new()
         .route("/cluster", get(cluster))
+        .route("/cluster/nodes/{id}", delete(remove_node))
+        .route("/tokens", post(create_token))
         .route("/sources", get(list_sources).post(add_source))
         .route("/sources/{id}", get(get_source).delete(remove_source))
         .route("/scans", get(list_scans).post(start_scan))
         .route("/scans/{id}", get(get_scan))
         .route("/assets", get(list_assets))
-        .route("/assets/{id}", get(get_asset))
+        .route("/assets/{id}", get(get_asset));
+    if fault_injection {
+        // Exists only on nodes started with --test-fault-injection.
+        router.route(
+            "/test/faults",
+            get(list_faults).put(set_fault).delete(clear_faults),
+        )
+    } else {
+        router
+    }
 }
 
 type ApiResult<T> = Result<T, ApiError>;
 
-#[derive(Serialize)]
-struct ClusterView {
-    cluster: crate::raft::ClusterStatus,
-    ready: bool,
-    version: &'static str,
+/// `?consistency=local|linearizable` on reads.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ReadOpts {
+    #[serde(default)]
+    consistency: Consistency,
 }
 
-async fn cluster(State(st): State<AppState>) -> Json<ClusterView> {
-    Json(ClusterView {
-        cluster: st.node.raft().status(),
-        ready: st.node.readiness().is_ok(),
-        version: env!("CARGO_PKG_VERSION"),
-    })
+async fn cluster(State(st): State<AppState>) -> ApiResult<Json<ClusterView>> {
+    Ok(Json(st.node.cluster_view().await?))
+}
+
+async fn remove_node(State(st): State<AppState>, Path(id): Path<u64>) -> ApiResult<StatusCode> {
+    st.node.remove_node(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+enum TokenKind {
+    Join,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewToken {
+    kind: TokenKind,
+    role: pursight_mesh::Role,
+    ttl_secs: u64,
+    #[serde(default)]
+    site: Option<String>,
+}
+
+async fn create_token(
+    State(st): State<AppState>,
+    Body(req): Body<NewToken>,
+) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
+    let TokenKind::Join = req.kind;
+    let t = st
+        .node
+        .create_join_token(
+            req.role,
+            std::time::Duration::from_secs(req.ttl_secs),
+            req.site,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(t)))
+}
+
+fn faults(st: &AppState) -> ApiResult<&pursight_mesh::Faults> {
+    st.node
+        .raft()
+        .mesh()
+        .and_then(|m| m.faults())
+        .ok_or_else(|| ApiError::not_found("fault injection is off"))
+}
+
+async fn list_faults(
+    State(st): State<AppState>,
+) -> ApiResult<Json<std::collections::BTreeMap<u64, pursight_mesh::LinkFault>>> {
+    Ok(Json(faults(&st)?.all()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewFault {
+    peer: u64,
+    #[serde(flatten)]
+    fault: pursight_mesh::LinkFault,
+}
+
+async fn set_fault(State(st): State<AppState>, Body(req): Body<NewFault>) -> ApiResult<StatusCode> {
+    if !(0.0..=1.0).contains(&req.fault.loss) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_request",
+            "loss must be between 0 and 1",
+        ));
+    }
+    tracing::warn!(peer = req.peer, fault = ?req.fault, "fault injected");
+    faults(&st)?.set(req.peer, req.fault);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn clear_faults(State(st): State<AppState>) -> ApiResult<StatusCode> {
+    faults(&st)?.clear_all();
+    tracing::warn!("faults cleared");
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]
@@ -67,14 +154,18 @@ async fn add_source(
 
 async fn list_sources(
     State(st): State<AppState>,
+    Q(o): Q<ReadOpts>,
 ) -> ApiResult<Json<Vec<pursight_actors::domain::Source>>> {
+    st.node.read_barrier(o.consistency).await?;
     Ok(Json(st.node.sources()?))
 }
 
 async fn get_source(
     State(st): State<AppState>,
     Path(id): Path<String>,
+    Q(o): Q<ReadOpts>,
 ) -> ApiResult<Json<pursight_actors::domain::Source>> {
+    st.node.read_barrier(o.consistency).await?;
     Ok(Json(st.node.source(&id)?))
 }
 
@@ -102,14 +193,18 @@ async fn start_scan(
 
 async fn list_scans(
     State(st): State<AppState>,
+    Q(o): Q<ReadOpts>,
 ) -> ApiResult<Json<Vec<pursight_actors::domain::ScanJob>>> {
+    st.node.read_barrier(o.consistency).await?;
     Ok(Json(st.node.scans()?))
 }
 
 async fn get_scan(
     State(st): State<AppState>,
     Path(id): Path<String>,
+    Q(o): Q<ReadOpts>,
 ) -> ApiResult<Json<pursight_actors::domain::ScanJob>> {
+    st.node.read_barrier(o.consistency).await?;
     Ok(Json(st.node.scan(&id)?))
 }
 
@@ -117,12 +212,15 @@ async fn list_assets(
     State(st): State<AppState>,
     Q(q): Q<AssetQuery>,
 ) -> ApiResult<Json<Vec<pursight_actors::domain::TableAsset>>> {
+    st.node.read_barrier(q.consistency).await?;
     Ok(Json(st.node.assets(&q)?))
 }
 
 async fn get_asset(
     State(st): State<AppState>,
     Path(id): Path<String>,
+    Q(o): Q<ReadOpts>,
 ) -> ApiResult<Json<crate::service::Asset>> {
+    st.node.read_barrier(o.consistency).await?;
     Ok(Json(st.node.asset(&id)?))
 }

@@ -275,7 +275,9 @@ async fn add_scan_and_browse_assets() {
     let (_, after) = call(&f, "GET", "/api/v1/assets", None, true).await;
     assert_eq!(after.as_array().map(Vec::len), Some(0));
     let (_, cluster) = call(&f, "GET", "/api/v1/cluster", None, true).await;
-    assert_eq!(cluster["cluster"]["leader"], 1);
+    assert_eq!(cluster["leader"], 1);
+    assert_eq!(cluster["nodes"][0]["raft_member"], "voter");
+    assert_eq!(cluster["nodes"][0]["health"], "up");
     assert_eq!(cluster["ready"], true);
     f.node.shutdown().await;
 }

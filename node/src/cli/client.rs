@@ -10,14 +10,14 @@ use serde_json::{Value, json};
 
 use super::{CatalogCmd, Cmd, Global, SourceCmd, output, source_id_from_uri};
 
-struct Client {
+pub(super) struct Client {
     http: reqwest::Client,
     base: String,
     token: String,
 }
 
 impl Client {
-    fn new(endpoint: &str, token: Option<&str>) -> anyhow::Result<Self> {
+    pub(super) fn new(endpoint: &str, token: Option<&str>) -> anyhow::Result<Self> {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| {
             anyhow!("--endpoint needs a token: pass --token or set PURSIGHT_TOKEN")
         })?;
@@ -32,7 +32,7 @@ impl Client {
     }
 
     /// Sends a request; a non-2xx answer becomes its JSON error message.
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         path: &str,
@@ -64,7 +64,7 @@ impl Client {
         Ok((status, value))
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
+    pub(super) async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
         let (_, v) = self.send(Method::GET, path, None).await?;
         Ok(serde_json::from_value(v)?)
     }
@@ -167,6 +167,8 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
                 Err(_) => output::json(&v),
             }
         }
-        Cmd::Demo { .. } | Cmd::Node { .. } => unreachable!("handled by cli::run"),
+        Cmd::Demo { .. } | Cmd::Node { .. } | Cmd::Cluster(_) | Cmd::Token(_) | Cmd::Join(_) => {
+            unreachable!("handled by cli::run")
+        }
     }
 }

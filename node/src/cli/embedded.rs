@@ -48,6 +48,7 @@ async fn dispatch(g: &Global, node: &Arc<Node>, cmd: Cmd) -> anyhow::Result<()> 
                 query: Some(query),
                 classification,
                 source,
+                consistency: Default::default(),
             };
             output::table_list(g.format, &node.assets(&q)?)
         }
@@ -55,7 +56,9 @@ async fn dispatch(g: &Global, node: &Arc<Node>, cmd: Cmd) -> anyhow::Result<()> 
             Asset::Table(t) => output::tables(g.format, &[t]),
             Asset::Column(c) => output::json(&c),
         },
-        Cmd::Demo { .. } | Cmd::Node { .. } => unreachable!("handled by cli::run"),
+        Cmd::Demo { .. } | Cmd::Node { .. } | Cmd::Cluster(_) | Cmd::Token(_) | Cmd::Join(_) => {
+            unreachable!("handled by cli::run")
+        }
     }
 }
 

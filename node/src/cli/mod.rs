@@ -3,6 +3,7 @@
 //! user can scan first and explore after; with `--endpoint` they talk to a running node.
 
 mod client;
+mod cluster;
 mod demo;
 mod embedded;
 mod output;
@@ -65,7 +66,19 @@ pub enum Cmd {
         /// Path to the node's TOML config.
         #[arg(long)]
         config: PathBuf,
+        /// TESTS ONLY: let the admin API drop and delay this node's mesh traffic
+        /// (`/api/v1/test/faults`), for the chaos harness.
+        #[arg(long)]
+        test_fault_injection: bool,
     },
+    /// Create a cluster, show its state, remove a node.
+    #[command(subcommand)]
+    Cluster(ClusterCmd),
+    /// Create tokens: join tokens for new nodes.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Join a cluster with a join token, write this node's config into --data, and run it.
+    Join(JoinArgs),
     /// Scan a source (a URI such as sqlite:///path.db or file:///dir, or a registered source id)
     /// and print every table with its columns and classifications.
     Scan {
@@ -84,6 +97,122 @@ pub enum Cmd {
     /// Search and inspect the catalog.
     #[command(subcommand)]
     Catalog(CatalogCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ClusterCmd {
+    /// Create a new cluster: its CA, the first node's certificate and config, an admin token.
+    Init {
+        /// Cluster name.
+        #[arg(long)]
+        name: String,
+        /// Folder for the first node (config, tls/, admin.token, data/).
+        #[arg(long)]
+        out: PathBuf,
+        /// QUIC listen address of the first node.
+        #[arg(long, default_value = "127.0.0.1:7481")]
+        mesh_listen: String,
+        /// Address peers reach the first node at (default: --mesh-listen).
+        #[arg(long)]
+        advertise: Option<String>,
+        /// Admin HTTP listen address of the first node.
+        #[arg(long, default_value = "127.0.0.1:7480")]
+        admin_listen: String,
+        /// Site label of the first node.
+        #[arg(long)]
+        site: Option<String>,
+    },
+    /// Nodes, roles, leader, term, applied index per node, RTTs (needs --endpoint).
+    Status,
+    /// Remove a node from the cluster (needs --endpoint).
+    Remove {
+        /// Node id.
+        node: u64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCmd {
+    /// Create a token (needs --endpoint).
+    Create {
+        /// A join token for a new node (single use, expiring).
+        #[arg(long, required = true)]
+        join: bool,
+        /// Role the new node gets.
+        #[arg(long, value_enum, default_value_t = RoleArg::Core)]
+        role: RoleArg,
+        /// Lifetime, e.g. 30m, 1h, 2d.
+        #[arg(long, default_value = "1h", value_parser = parse_ttl)]
+        ttl: std::time::Duration,
+        /// Site label the new node gets.
+        #[arg(long)]
+        site: Option<String>,
+    },
+}
+
+/// A node's role, as the CLI takes it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Raft voter.
+    Core,
+    /// Raft learner: a read replica.
+    Replica,
+    /// Next to the data, outside the Raft group (not supported yet).
+    Edge,
+}
+
+impl From<RoleArg> for pursight_mesh::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Core => pursight_mesh::Role::Core,
+            RoleArg::Replica => pursight_mesh::Role::Replica,
+            RoleArg::Edge => pursight_mesh::Role::Edge,
+        }
+    }
+}
+
+/// `pursight join`.
+#[derive(Args, Debug)]
+pub struct JoinArgs {
+    /// Join token from `pursight token create --join`.
+    #[arg(long, env = "PURSIGHT_JOIN_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// Mesh address (host:port) of a core node of the cluster.
+    #[arg(long)]
+    pub seed: String,
+    /// QUIC listen address of this node.
+    #[arg(long, default_value = "127.0.0.1:7481")]
+    pub mesh_listen: String,
+    /// Address peers reach this node at (default: --mesh-listen).
+    #[arg(long)]
+    pub advertise: Option<String>,
+    /// Admin HTTP listen address of this node.
+    #[arg(long, default_value = "127.0.0.1:7480")]
+    pub admin_listen: String,
+    /// Site label (the token's site, if it has one, wins).
+    #[arg(long)]
+    pub site: Option<String>,
+    /// Only write the config; do not run the node.
+    #[arg(long)]
+    pub no_start: bool,
+}
+
+/// Parses `90s`, `30m`, `1h`, `2d` (a bare number is seconds).
+fn parse_ttl(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration like 30m, 1h or 2d"))?;
+    let secs = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => return Err(format!("unknown unit `{unit}` (use s, m, h or d)")),
+    };
+    Ok(std::time::Duration::from_secs(n.saturating_mul(secs)))
 }
 
 #[derive(Subcommand, Debug)]
@@ -133,7 +262,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let g = cli.global;
     match cli.command {
         Cmd::Demo { serve, listen } => demo::run(&g, serve, &listen).await,
-        Cmd::Node { config } => serve::run_node(&config).await,
+        Cmd::Node {
+            config,
+            test_fault_injection,
+        } => serve::run_node(&config, test_fault_injection).await,
+        Cmd::Cluster(c) => cluster::run_cluster(&g, c).await,
+        Cmd::Token(t) => cluster::run_token(&g, t).await,
+        Cmd::Join(j) => cluster::run_join(&g, j).await,
         cmd => match &g.endpoint {
             Some(endpoint) => client::run(&g, endpoint, cmd).await,
             None => embedded::run(&g, cmd).await,
@@ -195,5 +330,18 @@ mod tests {
         ])
         .expect("search");
         assert!(Cli::try_parse_from(["pursight", "frobnicate"]).is_err());
+        Cli::try_parse_from([
+            "pursight", "token", "create", "--join", "--role", "replica", "--ttl", "30m",
+        ])
+        .expect("token create");
+    }
+
+    #[test]
+    fn ttls_parse() {
+        assert_eq!(parse_ttl("90"), Ok(std::time::Duration::from_secs(90)));
+        assert_eq!(parse_ttl("30m"), Ok(std::time::Duration::from_secs(1800)));
+        assert_eq!(parse_ttl("2d"), Ok(std::time::Duration::from_secs(172_800)));
+        assert!(parse_ttl("1w").is_err());
+        assert!(parse_ttl("h").is_err());
     }
 }

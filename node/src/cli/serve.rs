@@ -7,15 +7,42 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::config::NodeConfig;
-use crate::node::{Node, NodeOptions};
+use crate::node::{ClusterOptions, Node, NodeOptions};
 use crate::raft::RaftSettings;
 
 /// `pursight node --config FILE`.
-pub(super) async fn run_node(config: &Path) -> anyhow::Result<()> {
+pub(super) async fn run_node(config: &Path, fault_injection: bool) -> anyhow::Result<()> {
     let cfg = NodeConfig::load(config)?;
     let mut opts = NodeOptions::new(&cfg.file.data_dir);
     opts.node_id = cfg.file.node_id;
     opts.advertise = cfg.listen.to_string();
+    if let (Some(c), Some(m), Some((mesh_listen, advertise))) =
+        (&cfg.file.cluster, &cfg.file.mesh, &cfg.mesh)
+    {
+        opts.advertise = advertise.clone();
+        opts.cluster = Some(ClusterOptions {
+            name: c.name.clone(),
+            role: c.role,
+            site: c.site.clone(),
+            bootstrap: c.bootstrap,
+            // Validated when the config was loaded.
+            peers: c
+                .peers
+                .iter()
+                .filter_map(|p| Some((p.id, p.addr.parse().ok()?)))
+                .collect(),
+            mesh_listen: *mesh_listen,
+            tls_dir: m.tls_dir.clone(),
+            admin_addr: cfg.listen.to_string(),
+            admin_token: cfg.token.clone(),
+            fault_injection,
+        });
+    } else if fault_injection {
+        anyhow::bail!("--test-fault-injection needs a clustered node ([cluster] and [mesh])");
+    }
+    if fault_injection {
+        tracing::warn!("fault injection is ON: this node is for tests only");
+    }
     opts.cache_mb = cfg.file.storage.cache_mb;
     opts.raft = RaftSettings {
         snapshot_every: cfg.file.raft.snapshot_every,

@@ -18,16 +18,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::future::BoxFuture;
-use openraft::error::{ClientWriteError, RaftError};
+use openraft::error::{CheckIsLeaderError, ClientWriteError, RaftError};
 use openraft::{BasicNode, SnapshotPolicy};
 use pursight_actors::cluster::{Cluster, ClusterError};
 use pursight_actors::domain::{Command, CommandResult, Source};
+use pursight_mesh::CallError;
 use serde::Serialize;
 
 use self::log_store::LogStore;
-use self::network::NoPeersFactory;
+use self::network::{MeshNetworkFactory, NoPeersFactory};
 use self::state_machine::{StateMachineStore, StateReader};
 use self::types::Raft;
+use crate::cluster::NodeMesh;
+use crate::cluster::rpc::{PeerRequest, PeerResponse, PeerStatus, Refusal};
 
 /// Tunables of the Raft group, from the node config.
 #[derive(Clone, Debug)]
@@ -90,6 +93,21 @@ pub struct Member {
     pub role: &'static str,
 }
 
+/// How long a write waits for a leader (elections, forwarding) before giving up.
+const WRITE_DEADLINE: Duration = Duration::from_secs(10);
+/// How long a restarted member waits to hear a leader before it may start an election.
+const ELECTION_HOLD: Duration = Duration::from_secs(3);
+/// How long one forwarded write or read-index call may take.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How a Raft node reaches its peers.
+pub enum Network {
+    /// A standalone node: a one-voter group, no peers.
+    Standalone,
+    /// Peers over the QUIC mesh; `bootstrap` creates the group on first start.
+    Mesh { mesh: NodeMesh, bootstrap: bool },
+}
+
 /// A running Raft node with its storage. Cloning shares it.
 #[derive(Clone)]
 pub struct RaftNode {
@@ -97,16 +115,23 @@ pub struct RaftNode {
     raft: Raft,
     reader: StateReader,
     log: LogStore,
+    mesh: Option<NodeMesh>,
+    /// Serializes membership changes on this node (when it leads).
+    membership_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl RaftNode {
-    /// Opens the storage in `db`, starts Raft, and initializes a single-voter cluster the
-    /// first time. Returns once this node leads and has applied everything it had logged.
+    /// Opens the storage in `db`, starts Raft, and initializes the group the first time
+    /// (standalone, or the bootstrap node of a cluster). A node that is the only voter
+    /// returns once it leads and has applied everything it had logged; a cluster member
+    /// waits a while for a leader and otherwise starts anyway (reads stay local, readiness
+    /// says why writes fail).
     pub async fn start(
         db: &sled::Db,
         id: u64,
         addr: &str,
         settings: &RaftSettings,
+        network: Network,
     ) -> Result<Self, StartError> {
         let config = openraft::Config {
             cluster_name: "pursight".into(),
@@ -115,14 +140,31 @@ impl RaftNode {
             election_timeout_max: settings.election_max_ms,
             snapshot_policy: SnapshotPolicy::LogsSinceLast(settings.snapshot_every),
             max_in_snapshot_log_to_keep: settings.keep_after_snapshot,
+            // Chunks stay far below the mesh's frame cap.
+            snapshot_max_chunk_size: 1024 * 1024,
             ..Default::default()
         }
         .validate()?;
         let log = LogStore::open(db)?;
         let sm = StateMachineStore::open(db)?;
         let reader = sm.reader();
-        let raft = Raft::new(id, Arc::new(config), NoPeersFactory, log.clone(), sm).await?;
-        if !raft.is_initialized().await? {
+        let config = Arc::new(config);
+        let (raft, mesh, bootstrap) = match network {
+            Network::Standalone => (
+                Raft::new(id, config, NoPeersFactory, log.clone(), sm).await?,
+                None,
+                true,
+            ),
+            Network::Mesh { mesh, bootstrap } => {
+                let net = MeshNetworkFactory::new(mesh.clone());
+                (
+                    Raft::new(id, config, net, log.clone(), sm).await?,
+                    Some(mesh),
+                    bootstrap,
+                )
+            }
+        };
+        if bootstrap && !raft.is_initialized().await? {
             let members = BTreeMap::from([(id, BasicNode::new(addr))]);
             raft.initialize(members)
                 .await
@@ -133,9 +175,45 @@ impl RaftNode {
             raft,
             reader,
             log,
+            mesh,
+            membership_lock: Arc::default(),
         };
-        node.wait_caught_up(Duration::from_secs(10)).await?;
+        let sole_voter = {
+            let m = node.raft.metrics().borrow().membership_config.clone();
+            m.membership().voter_ids().eq([id])
+        };
+        if sole_voter {
+            node.wait_caught_up(Duration::from_secs(10)).await?;
+        } else {
+            node.listen_before_electing();
+        }
+        if !sole_voter
+            && node
+                .raft
+                .wait(Some(Duration::from_secs(5)))
+                .metrics(|m| m.current_leader.is_some(), "a leader is known")
+                .await
+                .is_err()
+        {
+            tracing::warn!("no leader yet; serving local reads until one is elected");
+        }
         Ok(node)
+    }
+
+    /// A member that restarts listens for the current leader before it may stand for
+    /// election. Without this (openraft 0.9 has no pre-vote), a node coming back after a
+    /// crash times out before the leader's first heartbeat reaches it and forces a needless
+    /// election, and a leaderless gap, on a healthy cluster.
+    fn listen_before_electing(&self) {
+        let raft = self.raft.clone();
+        raft.runtime_config().elect(false);
+        tokio::spawn(async move {
+            let _ = raft
+                .wait(Some(ELECTION_HOLD))
+                .metrics(|m| m.current_leader.is_some(), "a leader is heard")
+                .await;
+            raft.runtime_config().elect(true);
+        });
     }
 
     /// Waits until this node leads and has applied every entry in its log, so local reads
@@ -177,27 +255,196 @@ impl RaftNode {
         self.log.len()
     }
 
-    /// Proposes a command; resolves once it is committed (flushed) and applied.
+    /// The mesh, for a clustered node.
+    pub fn mesh(&self) -> Option<&NodeMesh> {
+        self.mesh.as_ref()
+    }
+
+    /// The lock that serializes membership changes.
+    pub fn membership_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.membership_lock
+    }
+
+    /// The leader as this node knows it.
+    pub fn leader(&self) -> Option<u64> {
+        self.raft.metrics().borrow().current_leader
+    }
+
+    /// Proposes a command; resolves once it is committed (flushed on a quorum) and applied.
+    /// On a follower the write goes to the leader over the mesh. A write whose forward timed
+    /// out is not retried (it may have been applied): it fails with an "outcome unknown"
+    /// error instead of being applied twice.
     pub async fn propose(&self, cmd: Command) -> Result<CommandResult, ClusterError> {
         let started = Instant::now();
-        let res = self.raft.client_write(cmd).await;
+        let res = self.propose_inner(cmd).await;
         metrics::histogram!("pursight_raft_commit_seconds").record(started.elapsed().as_secs_f64());
-        match res {
+        if res.is_ok() {
+            metrics::counter!("pursight_raft_commands_total").increment(1);
+        }
+        res
+    }
+
+    async fn propose_inner(&self, cmd: Command) -> Result<CommandResult, ClusterError> {
+        let deadline = Instant::now() + WRITE_DEADLINE;
+        let mut why = String::from("no leader elected");
+        let mut tried = 0usize;
+        loop {
+            let leader = match self.raft.client_write(cmd.clone()).await {
+                Ok(r) => return Ok(r.data),
+                Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => f.leader_id,
+                Err(RaftError::APIError(e)) => {
+                    return Err(ClusterError::Unavailable(e.to_string()));
+                }
+                Err(RaftError::Fatal(openraft::error::Fatal::Stopped)) => {
+                    return Err(ClusterError::ShuttingDown);
+                }
+                Err(RaftError::Fatal(e)) => return Err(ClusterError::Storage(e.to_string())),
+            };
+            if let Some(mesh) = &self.mesh {
+                // Unknown leader (a node that is not a member yet): ask the peers in turn;
+                // one that does not lead names the leader.
+                let target = leader.filter(|l| *l != self.id).or_else(|| {
+                    let peers: Vec<u64> = mesh.peers().iter().map(|p| p.id).collect();
+                    tried += 1;
+                    (!peers.is_empty()).then(|| peers[tried % peers.len()])
+                });
+                if let Some(to) = target {
+                    let remaining = deadline.saturating_duration_since(Instant::now());
+                    let res = mesh
+                        .call(
+                            to,
+                            &PeerRequest::Propose(cmd.clone()),
+                            FORWARD_TIMEOUT.min(remaining),
+                        )
+                        .await;
+                    match res {
+                        Ok(PeerResponse::Propose(Ok(r))) => return Ok(r),
+                        Ok(PeerResponse::Propose(Err(Refusal::Failed(m)))) => {
+                            return Err(ClusterError::Unavailable(m));
+                        }
+                        Ok(PeerResponse::Propose(Err(r))) => why = format!("node {to}: {r}"),
+                        Ok(PeerResponse::NotReady) => why = format!("node {to} is starting"),
+                        Ok(other) => why = format!("node {to} answered {other:?}"),
+                        // Not delivered: safe to try again.
+                        Err(e @ (CallError::Unreachable(_) | CallError::Injected)) => {
+                            why = format!("node {to}: {e}")
+                        }
+                        Err(e) => {
+                            return Err(ClusterError::Unavailable(format!(
+                                "outcome unknown: forwarding to node {to} failed after sending: {e}"
+                            )));
+                        }
+                    }
+                }
+            } else if let Some(l) = leader {
+                why = format!("node {l} leads but this node has no mesh to reach it");
+            }
+            if Instant::now() >= deadline {
+                return Err(ClusterError::Unavailable(format!(
+                    "no leader took the write within {WRITE_DEADLINE:?}: {why}"
+                )));
+            }
+            // Wake on a leader change, or retry shortly.
+            let _ = self
+                .raft
+                .wait(Some(Duration::from_millis(200)))
+                .metrics(
+                    |m| m.current_leader.is_some() && m.current_leader != leader,
+                    "leader change",
+                )
+                .await;
+        }
+    }
+
+    /// Serves a forwarded write: only the leader takes it, without forwarding further.
+    pub async fn propose_as_leader(&self, cmd: Command) -> Result<CommandResult, Refusal> {
+        match self.raft.client_write(cmd).await {
             Ok(r) => {
                 metrics::counter!("pursight_raft_commands_total").increment(1);
                 Ok(r.data)
             }
             Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => {
-                Err(ClusterError::Unavailable(match f.leader_id {
-                    Some(l) => format!("node {l} leads; forwarding comes with clustering"),
-                    None => "no leader elected".into(),
-                }))
+                Err(Refusal::NotLeader {
+                    leader: f.leader_id,
+                })
             }
-            Err(RaftError::APIError(e)) => Err(ClusterError::Unavailable(e.to_string())),
-            Err(RaftError::Fatal(openraft::error::Fatal::Stopped)) => {
-                Err(ClusterError::ShuttingDown)
+            Err(e) => Err(Refusal::Failed(e.to_string())),
+        }
+    }
+
+    /// The leader's read index: the log index a linearizable read must see applied.
+    pub async fn read_index_as_leader(&self) -> Result<Option<u64>, Refusal> {
+        match self.raft.get_read_log_id().await {
+            Ok((read, _applied)) => Ok(read.map(|l| l.index)),
+            Err(RaftError::APIError(CheckIsLeaderError::ForwardToLeader(f))) => {
+                Err(Refusal::NotLeader {
+                    leader: f.leader_id,
+                })
             }
-            Err(RaftError::Fatal(e)) => Err(ClusterError::Storage(e.to_string())),
+            Err(e) => Err(Refusal::Failed(e.to_string())),
+        }
+    }
+
+    /// Waits until this node's state reflects every write acknowledged before the call
+    /// (Raft read index: the leader confirms it still leads, the reader applies up to it).
+    pub async fn linearizable_barrier(&self) -> Result<(), ClusterError> {
+        let deadline = Instant::now() + WRITE_DEADLINE;
+        loop {
+            let leader = self.leader();
+            let index = if leader == Some(self.id) {
+                self.read_index_as_leader().await
+            } else if let (Some(l), Some(mesh)) = (leader, &self.mesh) {
+                match mesh.call(l, &PeerRequest::ReadIndex, FORWARD_TIMEOUT).await {
+                    Ok(PeerResponse::ReadIndex(r)) => r,
+                    Ok(other) => Err(Refusal::Failed(format!("node {l} answered {other:?}"))),
+                    Err(e) => Err(Refusal::Failed(format!("node {l}: {e}"))),
+                }
+            } else {
+                Err(Refusal::NotLeader { leader: None })
+            };
+            match index {
+                Ok(index) => {
+                    let remaining = deadline.saturating_duration_since(Instant::now());
+                    return self
+                        .raft
+                        .wait(Some(remaining))
+                        .applied_index_at_least(index, "linearizable read")
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| ClusterError::Unavailable(format!("catching up: {e}")));
+                }
+                Err(Refusal::Failed(m)) if Instant::now() >= deadline => {
+                    return Err(ClusterError::Unavailable(m));
+                }
+                Err(r) if Instant::now() >= deadline => {
+                    return Err(ClusterError::Unavailable(r.to_string()));
+                }
+                Err(_) => {
+                    let _ = self
+                        .raft
+                        .wait(Some(Duration::from_millis(200)))
+                        .metrics(
+                            |m| m.current_leader.is_some() && m.current_leader != leader,
+                            "leader change",
+                        )
+                        .await;
+                }
+            }
+        }
+    }
+
+    /// This node's own Raft view, as peers ask for it.
+    pub fn peer_status(&self) -> PeerStatus {
+        let m = self.raft.metrics().borrow().clone();
+        PeerStatus {
+            node_id: m.id,
+            state: format!("{:?}", m.state).to_lowercase(),
+            term: m.current_term,
+            leader: m.current_leader,
+            last_log_index: m.last_log_index,
+            last_applied: m.last_applied.map(|l| l.index),
+            snapshot_index: m.snapshot.map(|l| l.index),
+            version: env!("CARGO_PKG_VERSION").to_string(),
         }
     }
 
@@ -211,7 +458,16 @@ impl RaftNode {
             .map(|(id, n)| Member {
                 id: *id,
                 addr: n.addr.clone(),
-                role: "core",
+                role: if m
+                    .membership_config
+                    .membership()
+                    .voter_ids()
+                    .any(|v| v == *id)
+                {
+                    "voter"
+                } else {
+                    "learner"
+                },
             })
             .collect();
         ClusterStatus {

@@ -1,5 +1,6 @@
-//! The replicated state machine on sled: one tree per table (sources, tables, scans), one
-//! for the state machine's own metadata, one for the current snapshot.
+//! The replicated state machine on sled: one tree per table (sources, tables, scans, and
+//! `cluster` for the node registry and join tokens), one for the state machine's own
+//! metadata, one for the current snapshot.
 //!
 //! Each log entry is applied in one sled transaction together with the new last-applied
 //! log id, so a crash leaves the state at an entry boundary, and the log (flushed before any
@@ -15,6 +16,7 @@ use openraft::{
 use pursight_actors::domain::{
     Command, CommandResult, ScanJob, ScanState, Source, TableAsset, id_segment,
 };
+use pursight_actors::node_registry::{JoinToken, NodeRecord};
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
@@ -27,7 +29,19 @@ const KEY_LAST_APPLIED: &[u8] = b"last_applied";
 const KEY_MEMBERSHIP: &[u8] = b"membership";
 const KEY_SNAPSHOT: &[u8] = b"current";
 /// The trees a snapshot carries, in order.
-const TABLE_TREES: [&str; 3] = ["sources", "tables", "scans"];
+const TABLE_TREES: [&str; 4] = ["sources", "tables", "scans", "cluster"];
+/// The next node id a join gets, in the `cluster` tree (the bootstrap node is 1).
+const KEY_NEXT_NODE_ID: &str = "next_node_id";
+const FIRST_JOINED_NODE_ID: u64 = 2;
+
+fn node_key(id: u64) -> String {
+    // Zero-padded so the registry iterates in id order.
+    format!("node/{id:020}")
+}
+
+fn token_key(id: &str) -> String {
+    format!("token/{id}")
+}
 
 type Membership = StoredMembership<u64, BasicNode>;
 
@@ -45,6 +59,7 @@ pub struct StateReader {
     sources: sled::Tree,
     tables: sled::Tree,
     scans: sled::Tree,
+    cluster: sled::Tree,
 }
 
 /// Why the state could not be read.
@@ -107,6 +122,21 @@ impl StateReader {
         jobs.sort_by(|a, b| b.created_at_ms.cmp(&a.created_at_ms).then(b.id.cmp(&a.id)));
         Ok(jobs)
     }
+
+    /// The node registry, ordered by id (removed nodes included).
+    pub fn nodes(&self) -> Result<Vec<NodeRecord>, ReadError> {
+        Self::all(self.cluster.scan_prefix("node/"))
+    }
+
+    /// One node's registry record.
+    pub fn node(&self, id: u64) -> Result<Option<NodeRecord>, ReadError> {
+        Self::get(&self.cluster, &node_key(id))
+    }
+
+    /// One join token (hash only).
+    pub fn join_token(&self, id: &str) -> Result<Option<JoinToken>, ReadError> {
+        Self::get(&self.cluster, &token_key(id))
+    }
 }
 
 /// The raw key/value pairs of one tree.
@@ -132,6 +162,7 @@ pub struct StateMachineStore {
     sources: sled::Tree,
     tables: sled::Tree,
     scans: sled::Tree,
+    cluster: sled::Tree,
     snapshot: sled::Tree,
     snapshot_seq: u64,
 }
@@ -145,6 +176,7 @@ impl StateMachineStore {
             sources: db.open_tree("sources")?,
             tables: db.open_tree("tables")?,
             scans: db.open_tree("scans")?,
+            cluster: db.open_tree("cluster")?,
             snapshot: db.open_tree("snapshot")?,
             snapshot_seq: 0,
         })
@@ -156,11 +188,12 @@ impl StateMachineStore {
             sources: self.sources.clone(),
             tables: self.tables.clone(),
             scans: self.scans.clone(),
+            cluster: self.cluster.clone(),
         }
     }
 
-    fn table_trees(&self) -> [&sled::Tree; 3] {
-        [&self.sources, &self.tables, &self.scans]
+    fn table_trees(&self) -> [&sled::Tree; 4] {
+        [&self.sources, &self.tables, &self.scans, &self.cluster]
     }
 
     fn read_meta<T: serde::de::DeserializeOwned>(
@@ -197,10 +230,22 @@ impl StateMachineStore {
                 .map_err(sm_read_err)?,
             _ => Vec::new(),
         };
-        let result = (&self.sources, &self.tables, &self.scans, &self.meta)
-            .transaction(|(sources, tables, scans, meta)| {
+        let result = (
+            &self.sources,
+            &self.tables,
+            &self.scans,
+            &self.cluster,
+            &self.meta,
+        )
+            .transaction(|(sources, tables, scans, cluster, meta)| {
+                let trees = Trees {
+                    sources,
+                    tables,
+                    scans,
+                    cluster,
+                };
                 let result = match command {
-                    Some(cmd) => apply_command(cmd, sources, tables, scans, &doomed)?,
+                    Some(cmd) => apply_command(cmd, &trees, &doomed)?,
                     None => CommandResult::Done,
                 };
                 meta.insert(KEY_LAST_APPLIED, applied.as_slice())?;
@@ -252,14 +297,26 @@ fn tx_put<T: Serialize>(tree: &TransactionalTree, key: &str, value: &T) -> TxRes
     Ok(())
 }
 
+/// The state machine's tables inside one transaction.
+struct Trees<'a> {
+    sources: &'a TransactionalTree,
+    tables: &'a TransactionalTree,
+    scans: &'a TransactionalTree,
+    cluster: &'a TransactionalTree,
+}
+
 /// The business rules of every command. Deterministic: reads only the state and the command.
 fn apply_command(
     cmd: &Command,
-    sources: &TransactionalTree,
-    tables: &TransactionalTree,
-    scans: &TransactionalTree,
+    trees: &Trees<'_>,
     doomed_tables: &[sled::IVec],
 ) -> TxResult<CommandResult> {
+    let Trees {
+        sources,
+        tables,
+        scans,
+        cluster,
+    } = *trees;
     Ok(match cmd {
         Command::PutSource(source) => {
             if sources.get(source.id.as_bytes())?.is_some() {
@@ -322,6 +379,89 @@ fn apply_command(
             } else {
                 tx_put(tables, &table.id, table)?;
                 CommandResult::Done
+            }
+        }
+        Command::RegisterNode(record) => {
+            // A re-registration (restart with new addresses) keeps the join time.
+            let key = node_key(record.id);
+            let mut record = record.clone();
+            match tx_get::<NodeRecord>(cluster, &key)? {
+                // Removal is final: a removed node joins again with a new token and id.
+                Some(old) if old.removed_at_ms.is_some() => {
+                    CommandResult::Conflict(format!("node {} was removed", record.id))
+                }
+                old => {
+                    if let Some(old) = old {
+                        record.joined_at_ms = old.joined_at_ms;
+                        record.last_heartbeat_ms =
+                            record.last_heartbeat_ms.max(old.last_heartbeat_ms);
+                    }
+                    tx_put(cluster, &key, &record)?;
+                    CommandResult::Done
+                }
+            }
+        }
+        Command::NodeHeartbeat { id, version, at_ms } => {
+            let key = node_key(*id);
+            match tx_get::<NodeRecord>(cluster, &key)? {
+                None => CommandResult::NotFound(format!("node {id}")),
+                Some(r) if r.removed_at_ms.is_some() => {
+                    CommandResult::Conflict(format!("node {id} was removed"))
+                }
+                Some(mut r) => {
+                    // Heartbeats can arrive out of order after a forward retry.
+                    r.last_heartbeat_ms = r.last_heartbeat_ms.max(Some(*at_ms));
+                    r.version = version.clone();
+                    tx_put(cluster, &key, &r)?;
+                    CommandResult::Done
+                }
+            }
+        }
+        Command::RemoveNode { id, at_ms } => {
+            let key = node_key(*id);
+            match tx_get::<NodeRecord>(cluster, &key)? {
+                None => CommandResult::NotFound(format!("node {id}")),
+                Some(mut r) => {
+                    r.removed_at_ms = r.removed_at_ms.or(Some(*at_ms));
+                    tx_put(cluster, &key, &r)?;
+                    CommandResult::Done
+                }
+            }
+        }
+        Command::CreateJoinToken(token) => {
+            let key = token_key(&token.id);
+            if cluster.get(key.as_bytes())?.is_some() {
+                CommandResult::Conflict(format!("join token `{}` already exists", token.id))
+            } else {
+                tx_put(cluster, &key, token)?;
+                CommandResult::Done
+            }
+        }
+        Command::ConsumeJoinToken {
+            id,
+            secret_sha256,
+            at_ms,
+        } => {
+            let key = token_key(id);
+            match tx_get::<JoinToken>(cluster, &key)? {
+                None => CommandResult::TokenRefused(
+                    pursight_actors::node_registry::TokenRefusal::Unknown,
+                ),
+                Some(mut token) => match token.check(secret_sha256, *at_ms) {
+                    Err(refusal) => CommandResult::TokenRefused(refusal),
+                    Ok(()) => {
+                        let node_id = tx_get::<u64>(cluster, KEY_NEXT_NODE_ID)?
+                            .unwrap_or(FIRST_JOINED_NODE_ID);
+                        tx_put(cluster, KEY_NEXT_NODE_ID, &(node_id + 1))?;
+                        token.used_by = Some(node_id);
+                        tx_put(cluster, &key, &token)?;
+                        CommandResult::Joined {
+                            node_id,
+                            role: token.role,
+                            site: token.site.clone(),
+                        }
+                    }
+                },
             }
         }
     })
@@ -439,9 +579,15 @@ impl RaftStateMachine<TypeConfig> for StateMachineStore {
         }
         let applied = encode(&meta.last_log_id).map_err(|e| err(&e))?;
         let membership = encode(&meta.last_membership).map_err(|e| err(&e))?;
-        (&self.sources, &self.tables, &self.scans, &self.meta)
-            .transaction(|(sources, tables, scans, sm_meta)| {
-                let txs = [sources, tables, scans];
+        (
+            &self.sources,
+            &self.tables,
+            &self.scans,
+            &self.cluster,
+            &self.meta,
+        )
+            .transaction(|(sources, tables, scans, cluster, sm_meta)| {
+                let txs = [sources, tables, scans, cluster];
                 for (tx, keys) in txs.iter().zip(&old) {
                     for k in keys {
                         tx.remove(k.clone())?;

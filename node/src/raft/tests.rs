@@ -11,7 +11,7 @@ use tempfile::TempDir;
 use super::log_store::LogStore;
 use super::state_machine::StateMachineStore;
 use super::types::{StorageError, TypeConfig};
-use super::{RaftNode, RaftSettings};
+use super::{Network, RaftNode, RaftSettings};
 
 struct SledBuilder;
 
@@ -74,7 +74,7 @@ async fn commands_apply_their_rules_and_survive_a_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
         let db = sled::open(dir.path()).expect("open");
-        let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000))
+        let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000), Network::Standalone)
             .await
             .expect("start");
         assert!(matches!(
@@ -136,7 +136,7 @@ async fn commands_apply_their_rules_and_survive_a_restart() {
         node.shutdown().await;
     }
     let db = sled::open(dir.path()).expect("reopen");
-    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000))
+    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000), Network::Standalone)
         .await
         .expect("restart");
     let r = node.reader();
@@ -153,7 +153,7 @@ async fn commands_apply_their_rules_and_survive_a_restart() {
 async fn snapshots_are_built_purge_the_log_and_install_elsewhere() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = sled::open(dir.path()).expect("open");
-    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(20))
+    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(20), Network::Standalone)
         .await
         .expect("start");
     for i in 0..60 {

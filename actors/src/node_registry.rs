@@ -1,0 +1,169 @@
+//! The node registry and join tokens: who is in the cluster, where, and how alive.
+//!
+//! Both live in the replicated state, so every node (and later the scheduler) sees the same
+//! registry. Liveness comes from heartbeats each node proposes; health is judged at read
+//! time against the reader's clock, never stored.
+
+use pursight_mesh::Role;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Millis;
+
+/// How often a node reports that it is alive.
+pub const HEARTBEAT_EVERY_MS: Millis = 5_000;
+/// A node silent for longer than this is reported `down`.
+pub const DOWN_AFTER_MS: Millis = 3 * HEARTBEAT_EVERY_MS;
+
+/// One node of the cluster as the registry knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeRecord {
+    pub id: u64,
+    pub role: Role,
+    /// Site label (plant, branch, region) used for placement.
+    pub site: Option<String>,
+    /// Where peers reach its QUIC endpoint.
+    pub mesh_addr: String,
+    /// Where its admin HTTP endpoint listens.
+    pub admin_addr: String,
+    /// The `pursight` version it runs.
+    pub version: String,
+    pub joined_at_ms: Millis,
+    pub last_heartbeat_ms: Option<Millis>,
+    /// Set when the node was removed from the cluster; the record stays for the audit.
+    pub removed_at_ms: Option<Millis>,
+}
+
+/// A node's health as judged from its last heartbeat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeHealth {
+    Up,
+    Down,
+    Removed,
+}
+
+impl std::fmt::Display for NodeHealth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            NodeHealth::Up => "up",
+            NodeHealth::Down => "down",
+            NodeHealth::Removed => "removed",
+        })
+    }
+}
+
+impl NodeRecord {
+    /// Health at `now_ms`.
+    pub fn health(&self, now_ms: Millis) -> NodeHealth {
+        if self.removed_at_ms.is_some() {
+            return NodeHealth::Removed;
+        }
+        match self.last_heartbeat_ms {
+            Some(at) if now_ms.saturating_sub(at) <= DOWN_AFTER_MS => NodeHealth::Up,
+            _ => NodeHealth::Down,
+        }
+    }
+}
+
+/// A join token as stored: only the hash of its secret, so reading the state (or a
+/// snapshot) does not let anyone join.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinToken {
+    pub id: String,
+    /// Lowercase hex SHA-256 of the secret.
+    pub secret_sha256: String,
+    /// The role the joining node gets.
+    pub role: Role,
+    pub site: Option<String>,
+    pub created_at_ms: Millis,
+    pub expires_at_ms: Millis,
+    /// The node that spent it (single use).
+    pub used_by: Option<u64>,
+}
+
+/// Why a join token was refused.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum TokenRefusal {
+    #[error("unknown join token")]
+    Unknown,
+    #[error("join token already used (by node {0})")]
+    Used(u64),
+    #[error("join token expired")]
+    Expired,
+}
+
+impl JoinToken {
+    /// Whether the token can be spent with `secret_sha256` at `at_ms`.
+    pub fn check(&self, secret_sha256: &str, at_ms: Millis) -> Result<(), TokenRefusal> {
+        // Compared in constant time: the hash is not secret, but there is no reason to leak
+        // how much of it matched.
+        let same = self.secret_sha256.len() == secret_sha256.len()
+            && self
+                .secret_sha256
+                .bytes()
+                .zip(secret_sha256.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !same {
+            return Err(TokenRefusal::Unknown);
+        }
+        if let Some(n) = self.used_by {
+            return Err(TokenRefusal::Used(n));
+        }
+        if at_ms >= self.expires_at_ms {
+            return Err(TokenRefusal::Expired);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> JoinToken {
+        JoinToken {
+            id: "t1".into(),
+            secret_sha256: "ab".repeat(32),
+            role: Role::Core,
+            site: None,
+            created_at_ms: 0,
+            expires_at_ms: 1_000,
+            used_by: None,
+        }
+    }
+
+    #[test]
+    fn tokens_are_single_use_expiring_and_need_the_secret() {
+        let t = token();
+        assert_eq!(t.check(&"ab".repeat(32), 999), Ok(()));
+        assert_eq!(t.check(&"ab".repeat(32), 1_000), Err(TokenRefusal::Expired));
+        assert_eq!(t.check(&"cd".repeat(32), 10), Err(TokenRefusal::Unknown));
+        let used = JoinToken {
+            used_by: Some(4),
+            ..token()
+        };
+        assert_eq!(used.check(&"ab".repeat(32), 10), Err(TokenRefusal::Used(4)));
+    }
+
+    #[test]
+    fn health_follows_heartbeats() {
+        let mut n = NodeRecord {
+            id: 2,
+            role: Role::Core,
+            site: None,
+            mesh_addr: "127.0.0.1:1".into(),
+            admin_addr: "127.0.0.1:2".into(),
+            version: "0.1.0".into(),
+            joined_at_ms: 0,
+            last_heartbeat_ms: None,
+            removed_at_ms: None,
+        };
+        assert_eq!(n.health(10), NodeHealth::Down);
+        n.last_heartbeat_ms = Some(10);
+        assert_eq!(n.health(10 + DOWN_AFTER_MS), NodeHealth::Up);
+        assert_eq!(n.health(11 + DOWN_AFTER_MS), NodeHealth::Down);
+        n.removed_at_ms = Some(20);
+        assert_eq!(n.health(20), NodeHealth::Removed);
+    }
+}

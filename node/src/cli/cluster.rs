@@ -1,0 +1,175 @@
+//! `pursight cluster init|status|remove`, `pursight token create`, `pursight join`.
+
+use anyhow::{Context, anyhow};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use super::client::Client;
+use super::{ClusterCmd, Format, Global, JoinArgs, TokenCmd, output, serve};
+use crate::cluster::init::{InitOptions, init};
+use crate::cluster::join::{JoinOptions, join};
+
+fn client(g: &Global, what: &str) -> anyhow::Result<Client> {
+    let endpoint = g.endpoint.as_deref().ok_or_else(|| {
+        anyhow!("`{what}` talks to a running node: pass --endpoint (or set PURSIGHT_ENDPOINT)")
+    })?;
+    Client::new(endpoint, g.token.as_deref())
+}
+
+pub(super) async fn run_cluster(g: &Global, cmd: ClusterCmd) -> anyhow::Result<()> {
+    match cmd {
+        ClusterCmd::Init {
+            name,
+            out,
+            mesh_listen,
+            advertise,
+            admin_listen,
+            site,
+        } => {
+            let done = init(&InitOptions {
+                name,
+                out: out.clone(),
+                mesh_listen,
+                mesh_advertise: advertise,
+                admin_listen,
+                site,
+            })?;
+            match g.format {
+                Format::Json => output::json(&done),
+                Format::Table => {
+                    println!("cluster created in {}", out.display());
+                    println!("  config:          {}", done.config.display());
+                    println!("  admin token:     {}", done.admin_token_file.display());
+                    println!("  CA fingerprint:  {}", done.ca_fingerprint);
+                    println!(
+                        "start it with:     pursight node --config {}",
+                        done.config.display()
+                    );
+                    Ok(())
+                }
+            }
+        }
+        ClusterCmd::Status => {
+            let c = client(g, "cluster status")?;
+            let view: Value = c.get("/cluster").await?;
+            match g.format {
+                Format::Json => output::json(&view),
+                Format::Table => print_status(&view),
+            }
+        }
+        ClusterCmd::Remove { node } => {
+            let c = client(g, "cluster remove")?;
+            c.send(Method::DELETE, &format!("/cluster/nodes/{node}"), None)
+                .await?;
+            println!("node {node} removed");
+            Ok(())
+        }
+    }
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn print_status(view: &Value) -> anyhow::Result<()> {
+    println!(
+        "cluster {}  leader {}  term {}  (asked node {}, {})",
+        text(&view["name"]),
+        text(&view["leader"]),
+        text(&view["term"]),
+        text(&view["node_id"]),
+        if view["ready"].as_bool() == Some(true) {
+            "ready"
+        } else {
+            "not ready"
+        }
+    );
+    let mut t = output::table(&[
+        "node", "role", "raft", "state", "health", "site", "applied", "term", "rtt ms", "mesh",
+        "admin",
+    ]);
+    for n in view["nodes"].as_array().into_iter().flatten() {
+        let s = &n["status"];
+        t.add_row(vec![
+            text(&n["id"]),
+            text(&n["role"]),
+            text(&n["raft_member"]),
+            if s.is_null() {
+                "unreachable".into()
+            } else {
+                text(&s["state"])
+            },
+            text(&n["health"]),
+            text(&n["site"]),
+            text(&s["last_applied"]),
+            text(&s["term"]),
+            n["rtt_ms"]
+                .as_f64()
+                .map(|r| format!("{r:.2}"))
+                .unwrap_or_else(|| "-".into()),
+            text(&n["mesh_addr"]),
+            text(&n["admin_addr"]),
+        ]);
+    }
+    println!("{t}");
+    Ok(())
+}
+
+pub(super) async fn run_token(g: &Global, cmd: TokenCmd) -> anyhow::Result<()> {
+    let TokenCmd::Create {
+        join: _,
+        role,
+        ttl,
+        site,
+    } = cmd;
+    let c = client(g, "token create")?;
+    let role: pursight_mesh::Role = role.into();
+    let (_, issued) = c
+        .send(
+            Method::POST,
+            "/tokens",
+            Some(json!({"kind": "join", "role": role, "ttl_secs": ttl.as_secs(), "site": site})),
+        )
+        .await?;
+    match g.format {
+        Format::Json => output::json(&issued),
+        Format::Table => {
+            // The token alone on stdout, so `T=$(pursight token create --join)` works.
+            println!("{}", text(&issued["token"]));
+            eprintln!(
+                "join token for a {} node, single use, expires in {}s",
+                text(&issued["role"]),
+                ttl.as_secs()
+            );
+            Ok(())
+        }
+    }
+}
+
+pub(super) async fn run_join(g: &Global, args: JoinArgs) -> anyhow::Result<()> {
+    let dir = g
+        .data
+        .clone()
+        .ok_or_else(|| anyhow!("`join` needs --data DIR: the folder for the new node"))?;
+    let config = join(&JoinOptions {
+        token: args.token,
+        seed: args.seed.clone(),
+        dir: dir.clone(),
+        mesh_listen: args.mesh_listen,
+        mesh_advertise: args.advertise,
+        admin_listen: args.admin_listen,
+        site: args.site,
+    })
+    .await
+    .with_context(|| format!("joining through {}", args.seed))?;
+    eprintln!("joined: config in {}", config.display());
+    if args.no_start {
+        println!("start it with: pursight node --config {}", config.display());
+        return Ok(());
+    }
+    serve::run_node(&config, false).await
+}

@@ -1,0 +1,111 @@
+//! `pursight cluster init`: a new cluster's CA, its first node's identity and config, and
+//! the admin token — everything `pursight node --config DIR/node.toml` needs.
+
+use std::path::{Path, PathBuf};
+
+use pursight_mesh::{Identity, Role};
+
+use super::join::{CERT_VALIDITY, JoinError, write_config, write_secret};
+use crate::config::{
+    AdminConfig, ClusterConfig, MeshSection, NodeConfig, RaftConfig, ScanConfig, StorageConfig,
+};
+
+/// What `cluster init` is asked for.
+#[derive(Clone, Debug)]
+pub struct InitOptions {
+    pub name: String,
+    pub out: PathBuf,
+    pub mesh_listen: String,
+    pub mesh_advertise: Option<String>,
+    pub admin_listen: String,
+    pub site: Option<String>,
+}
+
+/// What `cluster init` made.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct InitOutcome {
+    pub config: PathBuf,
+    pub ca_fingerprint: String,
+    pub admin_token_file: PathBuf,
+}
+
+fn random_token() -> String {
+    let mut buf = [0u8; 24];
+    rand::fill(&mut buf[..]);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Creates the cluster in `opts.out`, which must not hold a node already.
+pub fn init(opts: &InitOptions) -> Result<InitOutcome, JoinError> {
+    if opts.name.trim().is_empty() {
+        return Err(JoinError::Invalid(
+            "the cluster name must not be empty".into(),
+        ));
+    }
+    let config_path = opts.out.join("node.toml");
+    if config_path.exists() {
+        return Err(JoinError::AlreadyJoined(config_path));
+    }
+    let invalid = |e: pursight_mesh::PkiError| JoinError::Invalid(e.to_string());
+    let ca = pursight_mesh::new_ca(&opts.name).map_err(invalid)?;
+    let leaf = pursight_mesh::issue_node_cert(&ca, 1, CERT_VALIDITY).map_err(invalid)?;
+    let identity = Identity {
+        node_id: 1,
+        ca_pem: ca.cert_pem.clone(),
+        cert_pem: leaf.cert_pem,
+        key_pem: leaf.key_pem,
+    };
+    let tls_dir = opts.out.join("tls");
+    identity
+        .save(&tls_dir)
+        .map_err(|e| JoinError::Write(tls_dir.clone(), e.to_string()))?;
+    write_secret(&tls_dir.join("ca.key"), &ca.key_pem)?;
+    let token_file = opts.out.join("admin.token");
+    write_secret(&token_file, &random_token())?;
+    let config = NodeConfig {
+        version: 1,
+        node_id: 1,
+        data_dir: PathBuf::from("data"),
+        admin: AdminConfig {
+            listen: opts.admin_listen.clone(),
+            token: None,
+            token_file: Some(PathBuf::from("admin.token")),
+        },
+        storage: StorageConfig::default(),
+        raft: RaftConfig::default(),
+        scan: ScanConfig::default(),
+        cluster: Some(ClusterConfig {
+            name: opts.name.clone(),
+            role: Role::Core,
+            site: opts.site.clone(),
+            bootstrap: true,
+            peers: Vec::new(),
+        }),
+        mesh: Some(MeshSection {
+            listen: opts.mesh_listen.clone(),
+            advertise: opts.mesh_advertise.clone(),
+            tls_dir: PathBuf::from("tls"),
+        }),
+    };
+    write_config(&config_path, &config)?;
+    Ok(InitOutcome {
+        config: config_path,
+        ca_fingerprint: pursight_mesh::fingerprint(&ca.cert_pem).map_err(invalid)?,
+        admin_token_file: token_file,
+    })
+}
+
+/// Loads the CA key next to a node's identity, if this node has one (core nodes).
+pub fn load_ca(
+    tls_dir: &Path,
+    ca_pem: &str,
+) -> Result<Option<pursight_mesh::CertifiedKey>, std::io::Error> {
+    match std::fs::read_to_string(tls_dir.join("ca.key")) {
+        Ok(key_pem) => Ok(Some(pursight_mesh::CertifiedKey {
+            cert_pem: ca_pem.to_string(),
+            key_pem,
+        })),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,232 @@
+//! Joining a cluster: the seed's side (spend the token, sign the certificate, register the
+//! node) and the joiner's side (ask, then write its identity and config to disk).
+//!
+//! The joiner's private key never leaves it: it sends a CSR. The Raft membership change is
+//! not done here but by the joined node once it runs (see [`super::heartbeat`]), so a
+//! voter is only added after it has caught up.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use pursight_actors::domain::{Command, CommandResult, now_ms};
+use pursight_actors::node_registry::NodeRecord;
+use pursight_mesh::{CertifiedKey, Identity, Role};
+
+use super::membership;
+use super::rpc::{JoinRequest, JoinResponse};
+use super::token::{ParsedToken, secret_hash};
+use crate::config::{
+    AdminConfig, ClusterConfig, MeshSection, NodeConfig, PeerConfig, RaftConfig, ScanConfig,
+    StorageConfig,
+};
+use crate::raft::RaftNode;
+
+/// How long a node certificate is valid. Rotation is not automated yet.
+pub const CERT_VALIDITY: Duration = Duration::from_secs(365 * 24 * 3600);
+/// How long the joiner waits for the seed.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The seed's side of a join. Errors are the refusal text sent back (and logged).
+pub async fn serve(
+    raft: &RaftNode,
+    ca: Option<&CertifiedKey>,
+    cluster_name: &str,
+    admin_token: &str,
+    req: JoinRequest,
+) -> Result<JoinResponse, String> {
+    let ca = ca.ok_or(
+        "this node holds no CA key and cannot sign certificates; use a core node as the seed",
+    )?;
+    let token: ParsedToken = req.token.parse().map_err(|e| format!("{e}"))?;
+    let ours = pursight_mesh::fingerprint(&ca.cert_pem).map_err(|e| e.to_string())?;
+    if token.ca_fingerprint != ours {
+        return Err("the join token belongs to another cluster (CA fingerprint differs)".into());
+    }
+    for (what, addr) in [("mesh", &req.mesh_addr), ("admin", &req.admin_addr)] {
+        addr.parse::<std::net::SocketAddr>()
+            .map_err(|e| format!("{what} address `{addr}`: {e}"))?;
+    }
+    // Check the CSR before spending the token, so a broken joiner does not burn it.
+    pursight_mesh::sign_node_csr(ca, &req.csr_pem, u64::MAX, CERT_VALIDITY)
+        .map_err(|e| format!("certificate request: {e}"))?;
+    let spent = raft
+        .propose(Command::ConsumeJoinToken {
+            id: token.id.clone(),
+            secret_sha256: secret_hash(&token.secret),
+            at_ms: now_ms(),
+        })
+        .await
+        .map_err(|e| format!("cannot reach the cluster to spend the token: {e}"))?;
+    let (node_id, role, token_site) = match spent {
+        CommandResult::Joined {
+            node_id,
+            role,
+            site,
+        } => (node_id, role, site),
+        CommandResult::TokenRefused(r) => return Err(r.to_string()),
+        other => return Err(format!("unexpected answer spending the token: {other:?}")),
+    };
+    let cert_pem = pursight_mesh::sign_node_csr(ca, &req.csr_pem, node_id, CERT_VALIDITY)
+        .map_err(|e| format!("signing the certificate: {e}"))?;
+    let site = token_site.or(req.site);
+    let record = NodeRecord {
+        id: node_id,
+        role,
+        site: site.clone(),
+        mesh_addr: req.mesh_addr,
+        admin_addr: req.admin_addr,
+        version: req.version,
+        joined_at_ms: now_ms(),
+        last_heartbeat_ms: None,
+        removed_at_ms: None,
+    };
+    raft.propose(Command::RegisterNode(record))
+        .await
+        .map_err(|e| format!("registering node {node_id}: {e}"))?;
+    Ok(JoinResponse {
+        node_id,
+        role,
+        site,
+        cluster_name: cluster_name.to_string(),
+        cert_pem,
+        ca_key_pem: (role == Role::Core).then(|| ca.key_pem.clone()),
+        admin_token: admin_token.to_string(),
+        peers: membership::members(raft),
+    })
+}
+
+/// Where a joining node will listen and keep its files.
+#[derive(Clone, Debug)]
+pub struct JoinOptions {
+    pub token: String,
+    pub seed: String,
+    pub dir: PathBuf,
+    pub mesh_listen: String,
+    pub mesh_advertise: Option<String>,
+    pub admin_listen: String,
+    pub site: Option<String>,
+}
+
+/// Why joining failed.
+#[derive(Debug, thiserror::Error)]
+pub enum JoinError {
+    #[error("{0} already holds a node config; start it with `pursight node --config {0}`")]
+    AlreadyJoined(PathBuf),
+    #[error(transparent)]
+    Token(#[from] super::token::TokenFormatError),
+    #[error("the seed {seed} refused or could not be reached: {reason}")]
+    Seed { seed: String, reason: String },
+    #[error("writing {0}: {1}")]
+    Write(PathBuf, String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The joiner's side: asks `seed` to admit this node, then writes `dir/node.toml`,
+/// `dir/tls/` and `dir/admin.token`. Returns the config path.
+pub async fn join(opts: &JoinOptions) -> Result<PathBuf, JoinError> {
+    let config_path = opts.dir.join("node.toml");
+    if config_path.exists() {
+        return Err(JoinError::AlreadyJoined(config_path));
+    }
+    let token: ParsedToken = opts.token.parse()?;
+    let advertise = opts
+        .mesh_advertise
+        .clone()
+        .unwrap_or_else(|| opts.mesh_listen.clone());
+    let csr = pursight_mesh::new_node_csr().map_err(|e| JoinError::Invalid(e.to_string()))?;
+    let req = JoinRequest {
+        token: opts.token.clone(),
+        csr_pem: csr.csr_pem,
+        mesh_addr: advertise.clone(),
+        admin_addr: opts.admin_listen.clone(),
+        site: opts.site.clone(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let (resp, ca_pem): (JoinResponse, String) =
+        pursight_mesh::join(&opts.seed, &token.ca_fingerprint, &req, JOIN_TIMEOUT)
+            .await
+            .map_err(|e| JoinError::Seed {
+                seed: opts.seed.clone(),
+                reason: e.to_string(),
+            })?;
+    let identity = Identity {
+        node_id: resp.node_id,
+        ca_pem,
+        cert_pem: resp.cert_pem.clone(),
+        key_pem: csr.key_pem,
+    };
+    let tls_dir = opts.dir.join("tls");
+    identity
+        .save(&tls_dir)
+        .map_err(|e| JoinError::Write(tls_dir.clone(), e.to_string()))?;
+    if let Some(key) = &resp.ca_key_pem {
+        write_secret(&tls_dir.join("ca.key"), key)?;
+    }
+    write_secret(&opts.dir.join("admin.token"), &resp.admin_token)?;
+    let config = NodeConfig {
+        version: 1,
+        node_id: resp.node_id,
+        data_dir: PathBuf::from("data"),
+        admin: AdminConfig {
+            listen: opts.admin_listen.clone(),
+            token: None,
+            token_file: Some(PathBuf::from("admin.token")),
+        },
+        storage: StorageConfig::default(),
+        raft: RaftConfig::default(),
+        scan: ScanConfig::default(),
+        cluster: Some(ClusterConfig {
+            name: resp.cluster_name,
+            role: resp.role,
+            site: resp.site,
+            bootstrap: false,
+            peers: resp
+                .peers
+                .into_iter()
+                .map(|(id, addr)| PeerConfig { id, addr })
+                .collect(),
+        }),
+        mesh: Some(MeshSection {
+            listen: opts.mesh_listen.clone(),
+            advertise: opts.mesh_advertise.clone(),
+            tls_dir: PathBuf::from("tls"),
+        }),
+    };
+    write_config(&config_path, &config)?;
+    Ok(config_path)
+}
+
+/// Writes a node config as TOML, atomically.
+pub fn write_config(path: &Path, config: &NodeConfig) -> Result<(), JoinError> {
+    let text = toml::to_string(config).map_err(|e| JoinError::Invalid(e.to_string()))?;
+    write_atomic(path, text.as_bytes(), false)
+}
+
+/// Writes a secret readable by its owner only, atomically.
+pub fn write_secret(path: &Path, text: &str) -> Result<(), JoinError> {
+    write_atomic(path, text.as_bytes(), true)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8], secret: bool) -> Result<(), JoinError> {
+    let fail = |e: std::io::Error| JoinError::Write(path.to_path_buf(), e.to_string());
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let tmp = path.with_extension("tmp");
+    {
+        use std::io::Write;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if secret {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        #[cfg(not(unix))]
+        let _ = secret;
+        let mut f = opts.open(&tmp).map_err(fail)?;
+        f.write_all(bytes).map_err(fail)?;
+        f.sync_all().map_err(fail)?;
+    }
+    std::fs::rename(&tmp, path).map_err(fail)
+}

@@ -1,0 +1,109 @@
+//! What a node answers on the mesh: Raft RPCs, forwarded writes, read index, membership
+//! changes, status, and joins.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pursight_mesh::CertifiedKey;
+use tokio::sync::watch;
+
+use super::join;
+use super::membership;
+use super::rpc::{JoinRequest, JoinResponse, PeerRequest, PeerResponse, Refusal};
+use crate::raft::RaftNode;
+
+/// How long a request that arrives while the node is still starting waits for Raft.
+const STARTING_GRACE: Duration = Duration::from_secs(5);
+
+/// The mesh service. Created before Raft (Raft's network needs the mesh), and handed the
+/// Raft node once it runs.
+pub struct PeerService {
+    raft: watch::Sender<Option<RaftNode>>,
+    cluster_name: String,
+    /// The cluster CA, with its key on core nodes (they sign joins).
+    ca: Option<CertifiedKey>,
+    admin_token: String,
+}
+
+impl PeerService {
+    pub fn new(cluster_name: String, ca: Option<CertifiedKey>, admin_token: String) -> Arc<Self> {
+        Arc::new(Self {
+            raft: watch::Sender::new(None),
+            cluster_name,
+            ca,
+            admin_token,
+        })
+    }
+
+    /// Starts serving: from now on requests reach `raft`.
+    pub fn serve(&self, raft: RaftNode) {
+        self.raft.send_replace(Some(raft));
+    }
+
+    /// The Raft node, waiting briefly if the node is still starting.
+    async fn raft(&self) -> Option<RaftNode> {
+        let mut rx = self.raft.subscribe();
+        let ready = tokio::time::timeout(STARTING_GRACE, rx.wait_for(|r| r.is_some())).await;
+        match ready {
+            Ok(Ok(r)) => r.clone(),
+            _ => None,
+        }
+    }
+}
+
+impl pursight_mesh::Service for PeerService {
+    type Request = PeerRequest;
+    type Response = PeerResponse;
+    type JoinRequest = JoinRequest;
+    type JoinResponse = JoinResponse;
+
+    async fn handle(&self, from: u64, req: PeerRequest) -> PeerResponse {
+        let Some(raft) = self.raft().await else {
+            return PeerResponse::NotReady;
+        };
+        let handle = raft.raft();
+        match req {
+            PeerRequest::AppendEntries(r) => {
+                PeerResponse::AppendEntries(handle.append_entries(r).await)
+            }
+            PeerRequest::Vote(r) => PeerResponse::Vote(handle.vote(r).await),
+            PeerRequest::InstallSnapshot(r) => {
+                PeerResponse::InstallSnapshot(handle.install_snapshot(r).await)
+            }
+            PeerRequest::Propose(cmd) => PeerResponse::Propose(raft.propose_as_leader(cmd).await),
+            PeerRequest::ReadIndex => PeerResponse::ReadIndex(raft.read_index_as_leader().await),
+            PeerRequest::AddMember { id, addr, voter } => {
+                tracing::info!(from, id, %addr, voter, "membership: add requested");
+                PeerResponse::Member(membership::add(&raft, id, &addr, voter).await)
+            }
+            PeerRequest::RemoveMember { id } => {
+                tracing::info!(from, id, "membership: remove requested");
+                PeerResponse::Member(membership::remove(&raft, id).await)
+            }
+            PeerRequest::Status => PeerResponse::Status(raft.peer_status()),
+        }
+    }
+
+    async fn join(
+        &self,
+        remote: std::net::SocketAddr,
+        req: JoinRequest,
+    ) -> Result<JoinResponse, String> {
+        let Some(raft) = self.raft().await else {
+            return Err(Refusal::NotReady.to_string());
+        };
+        let result = join::serve(
+            &raft,
+            self.ca.as_ref(),
+            &self.cluster_name,
+            &self.admin_token,
+            req,
+        )
+        .await;
+        match &result {
+            Ok(r) => tracing::info!(%remote, node = r.node_id, role = ?r.role, "join accepted"),
+            Err(e) => tracing::warn!(%remote, reason = %e, "refused join"),
+        }
+        result
+    }
+}
