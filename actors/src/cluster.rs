@@ -17,6 +17,9 @@ pub enum ClusterError {
     /// The node is shutting down.
     #[error("the node is shutting down")]
     ShuttingDown,
+    /// The command can never be accepted (too large to replicate, for one).
+    #[error("rejected: {0}")]
+    Rejected(String),
 }
 
 /// The replicated state as the actors see it.

@@ -337,6 +337,52 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_examples_parse() {
+        for text in [
+            include_str!("../../config/node.example.toml"),
+            include_str!("../../config/cluster-node.example.toml"),
+        ] {
+            toml::from_str::<NodeConfig>(text).expect("example parses");
+        }
+    }
+
+    #[test]
+    fn cluster_sections_are_checked() {
+        let base =
+            "version = 1\nnode_id = 2\ndata_dir = \"d\"\n[admin]\ntoken = \"0123456789abcdef\"\n";
+        let cases = [
+            ("[cluster]\nname = \"x\"\nrole = \"core\"\n", "go together"),
+            (
+                "[cluster]\nname = \"x\"\nrole = \"core\"\n[mesh]\nlisten = \"0.0.0.0:1\"\ntls_dir = \"t\"\n",
+                "mesh.advertise",
+            ),
+            (
+                "[cluster]\nname = \"x\"\nrole = \"edge\"\n[mesh]\nlisten = \"127.0.0.1:1\"\ntls_dir = \"t\"\n",
+                "edge",
+            ),
+            (
+                "[cluster]\nname = \"x\"\nrole = \"core\"\npeers = [{ id = 1, addr = \"nowhere\" }]\n[mesh]\nlisten = \"127.0.0.1:1\"\ntls_dir = \"t\"\n",
+                "cluster.peers",
+            ),
+        ];
+        for (extra, needle) in cases {
+            let err = load(&format!("{base}{extra}"))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains(needle), "expected `{needle}` in `{err}`");
+        }
+        let ok = load(&format!(
+            "{base}[cluster]\nname = \"x\"\nrole = \"replica\"\n[mesh]\nlisten = \"0.0.0.0:7481\"\nadvertise = \"10.0.0.2:7481\"\ntls_dir = \"tls\"\n"
+        ))
+        .expect("valid cluster config");
+        let (listen, advertise) = ok.mesh.expect("mesh");
+        assert_eq!(listen.port(), 7481);
+        assert_eq!(advertise, "10.0.0.2:7481");
+        assert!(ok.file.mesh.expect("mesh").tls_dir.is_absolute());
+    }
+
+    #[test]
     fn bad_configs_say_what_is_wrong() {
         let cases = [
             ("version = 1\nnode_id = 1\n", "data_dir"),

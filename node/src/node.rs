@@ -100,6 +100,7 @@ pub struct Node {
     heartbeat: Option<tokio::task::JoinHandle<()>>,
     cluster_name: Option<String>,
     ca_fingerprint: Option<String>,
+    peer_service: Option<Arc<PeerService>>,
 }
 
 fn open_db(dir: &Path, cache_mb: u64) -> Result<sled::Db, NodeError> {
@@ -176,6 +177,7 @@ impl Node {
             heartbeat,
             cluster_name: opts.cluster.as_ref().map(|c| c.name.clone()),
             ca_fingerprint,
+            peer_service: service,
         });
         node.resume_scans().await;
         Ok(node)
@@ -274,6 +276,9 @@ impl Node {
         self.raft.shutdown().await;
         if let Some(mesh) = self.raft.mesh() {
             mesh.shutdown().await;
+        }
+        if let Some(s) = &self.peer_service {
+            s.stop();
         }
     }
 }

@@ -45,6 +45,7 @@ impl From<ClusterError> for ServiceError {
     fn from(e: ClusterError) -> Self {
         match e {
             ClusterError::Storage(m) => ServiceError::Internal(m),
+            ClusterError::Rejected(m) => ServiceError::BadRequest(m),
             other => ServiceError::Unavailable(other.to_string()),
         }
     }

@@ -326,8 +326,8 @@ async fn three_nodes_replicate_fail_over_and_catch_up() {
         majority_leader, cut,
         "the isolated node does not lead the majority"
     );
-    for i in 0..3 {
-        let r = nodes[i]
+    for n in &nodes {
+        let r = n
             .request(&http, Method::DELETE, "/api/v1/test/faults")
             .send()
             .await

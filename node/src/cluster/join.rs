@@ -43,8 +43,30 @@ pub async fn serve(
         return Err("the join token belongs to another cluster (CA fingerprint differs)".into());
     }
     for (what, addr) in [("mesh", &req.mesh_addr), ("admin", &req.admin_addr)] {
-        addr.parse::<std::net::SocketAddr>()
+        let a = addr
+            .parse::<std::net::SocketAddr>()
             .map_err(|e| format!("{what} address `{addr}`: {e}"))?;
+        if what == "mesh" && a.ip().is_unspecified() {
+            return Err(format!(
+                "peers cannot dial {a}: pass --advertise with this node's address"
+            ));
+        }
+    }
+    // Checked against the local state first, so a made-up token costs no Raft write; a
+    // token this node has not seen yet gets one read-index round before it is refused.
+    let hash = secret_hash(&token.secret);
+    let local_check = || -> Result<(), String> {
+        match raft.reader().join_token(&token.id) {
+            Ok(Some(t)) => t.check(&hash, now_ms()).map_err(|r| r.to_string()),
+            Ok(None) => Err("unknown join token".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    if local_check().is_err() {
+        raft.linearizable_barrier()
+            .await
+            .map_err(|e| format!("cannot check the token: {e}"))?;
+        local_check()?;
     }
     // Check the CSR before spending the token, so a broken joiner does not burn it.
     pursight_mesh::sign_node_csr(ca, &req.csr_pem, u64::MAX, CERT_VALIDITY)
@@ -52,7 +74,7 @@ pub async fn serve(
     let spent = raft
         .propose(Command::ConsumeJoinToken {
             id: token.id.clone(),
-            secret_sha256: secret_hash(&token.secret),
+            secret_sha256: hash,
             at_ms: now_ms(),
         })
         .await

@@ -5,6 +5,7 @@
 //! leader that died between the two steps is finished before the next change starts.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use openraft::error::{ClientWriteError, RaftError};
 use openraft::{BasicNode, ChangeMembers};
@@ -18,7 +19,10 @@ fn refusal(e: RaftError<u64, ClientWriteError<u64, BasicNode>>) -> Refusal {
         RaftError::APIError(ClientWriteError::ForwardToLeader(f)) => Refusal::NotLeader {
             leader: f.leader_id,
         },
-        other => Refusal::Failed(other.to_string()),
+        RaftError::APIError(ClientWriteError::ChangeMembershipError(e)) => {
+            Refusal::Failed(e.to_string())
+        }
+        other => Refusal::Unavailable(other.to_string()),
     }
 }
 
@@ -41,6 +45,38 @@ async fn finish_joint(raft: &RaftNode) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// How long a new learner gets to catch up before it is refused promotion.
+const CATCH_UP: Duration = Duration::from_secs(30);
+/// Bound on a whole membership change, lock wait included, so a stuck change cannot hold
+/// the lock (and every later change) forever.
+const CHANGE_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Waits until the leader has replicated to learner `id` everything it had logged when the
+/// wait started. openraft's own blocking add returns at once while the log is shorter than
+/// its lag threshold, even for a learner nobody can reach; promoting such a node would
+/// stall the quorum.
+async fn caught_up(raft: &RaftNode, id: u64) -> Result<(), Refusal> {
+    let target = raft.raft().metrics().borrow().last_log_index.unwrap_or(0);
+    raft.raft()
+        .wait(Some(CATCH_UP))
+        .metrics(
+            |m| {
+                m.replication
+                    .as_ref()
+                    .and_then(|r| r.get(&id).cloned().flatten())
+                    .is_some_and(|matched| matched.index >= target)
+            },
+            "learner caught up",
+        )
+        .await
+        .map(|_| ())
+        .map_err(|_| {
+            Refusal::Unavailable(format!(
+                "node {id} did not catch up within {CATCH_UP:?}: is its mesh address reachable from the leader?"
+            ))
+        })
+}
+
 /// Adds node `id` at `addr`: a learner that has caught up, then a voter if `voter`.
 /// Idempotent: asking again for what is already true succeeds at once.
 pub async fn add(raft: &RaftNode, id: u64, addr: &str, voter: bool) -> Result<(), Refusal> {
@@ -48,6 +84,31 @@ pub async fn add(raft: &RaftNode, id: u64, addr: &str, voter: bool) -> Result<()
         return Err(Refusal::NotLeader {
             leader: raft.leader(),
         });
+    }
+    tokio::time::timeout(CHANGE_TIMEOUT, add_serialized(raft, id, addr, voter))
+        .await
+        .unwrap_or_else(|_| {
+            Err(Refusal::Unavailable(format!(
+                "adding node {id} did not finish within {CHANGE_TIMEOUT:?}"
+            )))
+        })
+}
+
+async fn add_serialized(raft: &RaftNode, id: u64, addr: &str, voter: bool) -> Result<(), Refusal> {
+    // Only nodes admitted by a join token (and so registered, with their role) get in.
+    let record = raft
+        .reader()
+        .node(id)
+        .map_err(|e| Refusal::Unavailable(e.to_string()))?
+        .ok_or_else(|| Refusal::Forbidden(format!("node {id} never joined")))?;
+    if record.removed_at_ms.is_some() {
+        return Err(Refusal::Forbidden(format!("node {id} was removed")));
+    }
+    if voter && record.role != pursight_mesh::Role::Core {
+        return Err(Refusal::Forbidden(format!(
+            "node {id} joined as {:?}, not as a voter",
+            record.role
+        )));
     }
     let _serial = raft.membership_lock().lock().await;
     finish_joint(raft).await?;
@@ -58,15 +119,14 @@ pub async fn add(raft: &RaftNode, id: u64, addr: &str, voter: bool) -> Result<()
         return Ok(());
     }
     if !is_member {
-        // Blocking: returns once the learner has caught up, so promoting it next does not
-        // stall the quorum on a node that is still far behind.
         raft.raft()
-            .add_learner(id, BasicNode::new(addr), true)
+            .add_learner(id, BasicNode::new(addr), false)
             .await
             .map_err(refusal)?;
         tracing::info!(id, addr, "membership: learner added");
     }
     if voter {
+        caught_up(raft, id).await?;
         raft.raft()
             .change_membership(ChangeMembers::AddVoterIds(BTreeSet::from([id])), false)
             .await
@@ -84,6 +144,16 @@ pub async fn remove(raft: &RaftNode, id: u64) -> Result<(), Refusal> {
             leader: raft.leader(),
         });
     }
+    tokio::time::timeout(CHANGE_TIMEOUT, remove_serialized(raft, id))
+        .await
+        .unwrap_or_else(|_| {
+            Err(Refusal::Unavailable(format!(
+                "removing node {id} did not finish within {CHANGE_TIMEOUT:?}"
+            )))
+        })
+}
+
+async fn remove_serialized(raft: &RaftNode, id: u64) -> Result<(), Refusal> {
     let _serial = raft.membership_lock().lock().await;
     finish_joint(raft).await?;
     let membership = raft.raft().metrics().borrow().membership_config.clone();
@@ -112,7 +182,9 @@ pub async fn remove(raft: &RaftNode, id: u64) -> Result<(), Refusal> {
         .map_err(|e| Refusal::Failed(e.to_string()))?
         .is_some();
     if !known && !registered {
-        return Err(Refusal::Failed(format!("node {id} is not in the cluster")));
+        return Err(Refusal::NotFound(format!(
+            "node {id} is not in the cluster"
+        )));
     }
     if registered {
         raft.propose(Command::RemoveNode {
@@ -120,7 +192,7 @@ pub async fn remove(raft: &RaftNode, id: u64) -> Result<(), Refusal> {
             at_ms: now_ms(),
         })
         .await
-        .map_err(|e| Refusal::Failed(e.to_string()))?;
+        .map_err(|e| Refusal::Unavailable(e.to_string()))?;
     }
     Ok(())
 }

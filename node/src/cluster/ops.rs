@@ -78,8 +78,8 @@ pub struct IssuedToken {
 
 fn refused(r: Refusal) -> ServiceError {
     match r {
-        Refusal::Failed(m) if m.contains("not in the cluster") => ServiceError::NotFound(m),
-        Refusal::Failed(m) => ServiceError::Conflict(m),
+        Refusal::NotFound(m) => ServiceError::NotFound(m),
+        Refusal::Failed(m) | Refusal::Forbidden(m) => ServiceError::Conflict(m),
         other => ServiceError::Unavailable(other.to_string()),
     }
 }
@@ -210,6 +210,7 @@ impl Node {
             )));
         }
         let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+        let issued_site = site.clone();
         let (token, record) = token::mint(fp, role, site, now_ms(), ttl_ms);
         let expires_at_ms = record.expires_at_ms;
         match self.raft.propose(Command::CreateJoinToken(record)).await? {
@@ -221,7 +222,7 @@ impl Node {
             token: token.to_string(),
             id: token.id,
             role,
-            site: None,
+            site: issued_site,
             expires_at_ms,
         })
     }
@@ -244,8 +245,10 @@ impl Node {
                     .await
                 {
                     Ok(PeerResponse::Member(r)) => r,
-                    Ok(other) => Err(Refusal::Failed(format!("node {l} answered {other:?}"))),
-                    Err(e) => Err(Refusal::Failed(format!("cannot reach leader {l}: {e}"))),
+                    Ok(other) => Err(Refusal::Unavailable(format!("node {l} answered {other:?}"))),
+                    Err(e) => Err(Refusal::Unavailable(format!(
+                        "cannot reach leader {l}: {e}"
+                    ))),
                 },
                 None => Err(Refusal::NotLeader { leader: None }),
             };

@@ -40,6 +40,12 @@ impl PeerService {
         self.raft.send_replace(Some(raft));
     }
 
+    /// Stops serving, and drops the Raft node (which holds the mesh that holds this
+    /// service: without this the cycle would keep the storage open after shutdown).
+    pub fn stop(&self) {
+        self.raft.send_replace(None);
+    }
+
     /// The Raft node, waiting briefly if the node is still starting.
     async fn raft(&self) -> Option<RaftNode> {
         let mut rx = self.raft.subscribe();
@@ -61,6 +67,13 @@ impl pursight_mesh::Service for PeerService {
         let Some(raft) = self.raft().await else {
             return PeerResponse::NotReady;
         };
+        // A removed node keeps its certificate (there is no revocation yet): it gets nothing.
+        if let Ok(Some(record)) = raft.reader().node(from)
+            && record.removed_at_ms.is_some()
+        {
+            tracing::warn!(from, "refused a request from a removed node");
+            return PeerResponse::Refused(format!("node {from} was removed from the cluster"));
+        }
         let handle = raft.raft();
         match req {
             PeerRequest::AppendEntries(r) => {
@@ -74,6 +87,11 @@ impl pursight_mesh::Service for PeerService {
             PeerRequest::ReadIndex => PeerResponse::ReadIndex(raft.read_index_as_leader().await),
             PeerRequest::AddMember { id, addr, voter } => {
                 tracing::info!(from, id, %addr, voter, "membership: add requested");
+                if id != from {
+                    return PeerResponse::Member(Err(Refusal::Forbidden(format!(
+                        "node {from} cannot ask to add node {id}; a node asks for itself"
+                    ))));
+                }
                 PeerResponse::Member(membership::add(&raft, id, &addr, voter).await)
             }
             PeerRequest::RemoveMember { id } => {

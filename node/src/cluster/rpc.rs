@@ -51,6 +51,8 @@ pub enum PeerResponse {
     Status(PeerStatus),
     /// The node is starting and cannot serve yet; the caller retries.
     NotReady,
+    /// The caller may not ask anything (a removed node).
+    Refused(String),
 }
 
 /// Why a forwarded request was not served.
@@ -62,8 +64,17 @@ pub enum Refusal {
     /// The node is starting or stopping.
     #[error("node is not serving yet")]
     NotReady,
+    /// Refused on its merits (last voter, bad request): retrying will not help.
     #[error("{0}")]
     Failed(String),
+    /// Could not be done now (no quorum, a peer unreachable, a timeout): retry later.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// The caller may not ask this (a removed node, a node asking for another).
+    #[error("refused: {0}")]
+    Forbidden(String),
 }
 
 /// One node's own view of the Raft group, for `GET /api/v1/cluster`.

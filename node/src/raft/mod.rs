@@ -95,6 +95,8 @@ pub struct Member {
 
 /// How long a write waits for a leader (elections, forwarding) before giving up.
 const WRITE_DEADLINE: Duration = Duration::from_secs(10);
+/// Largest command accepted: well under the mesh's 16 MiB frame, so any entry replicates.
+pub const MAX_COMMAND_BYTES: usize = 4 * 1024 * 1024;
 /// How long a restarted member waits to hear a leader before it may start an election.
 const ELECTION_HOLD: Duration = Duration::from_secs(3);
 /// How long one forwarded write or read-index call may take.
@@ -142,6 +144,8 @@ impl RaftNode {
             max_in_snapshot_log_to_keep: settings.keep_after_snapshot,
             // Chunks stay far below the mesh's frame cap.
             snapshot_max_chunk_size: 1024 * 1024,
+            // Per chunk; the last one also waits for the follower to install and flush.
+            install_snapshot_timeout: 10_000,
             ..Default::default()
         }
         .validate()?;
@@ -285,6 +289,16 @@ impl RaftNode {
     }
 
     async fn propose_inner(&self, cmd: Command) -> Result<CommandResult, ClusterError> {
+        // An entry larger than a mesh frame could be appended here but never replicated,
+        // and would block every later commit behind it.
+        let size = codec::encode(&cmd)
+            .map_err(|e| ClusterError::Rejected(e.to_string()))?
+            .len();
+        if size > MAX_COMMAND_BYTES {
+            return Err(ClusterError::Rejected(format!(
+                "a {size}-byte command exceeds the {MAX_COMMAND_BYTES}-byte limit"
+            )));
+        }
         let deadline = Instant::now() + WRITE_DEADLINE;
         let mut why = String::from("no leader elected");
         let mut tried = 0usize;
@@ -319,7 +333,9 @@ impl RaftNode {
                         .await;
                     match res {
                         Ok(PeerResponse::Propose(Ok(r))) => return Ok(r),
-                        Ok(PeerResponse::Propose(Err(Refusal::Failed(m)))) => {
+                        Ok(PeerResponse::Propose(Err(
+                            Refusal::Failed(m) | Refusal::Forbidden(m),
+                        ))) => {
                             return Err(ClusterError::Unavailable(m));
                         }
                         Ok(PeerResponse::Propose(Err(r))) => why = format!("node {to}: {r}"),

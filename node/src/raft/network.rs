@@ -8,14 +8,15 @@ use std::time::Duration;
 
 use openraft::BasicNode;
 use openraft::error::{
-    InstallSnapshotError, NetworkError, RPCError, RaftError, RemoteError, Timeout, Unreachable,
+    InstallSnapshotError, NetworkError, PayloadTooLarge, RPCError, RaftError, RemoteError, Timeout,
+    Unreachable,
 };
 use openraft::network::{RPCOption, RPCTypes, RaftNetwork, RaftNetworkFactory};
 use openraft::raft::{
     AppendEntriesRequest, AppendEntriesResponse, InstallSnapshotRequest, InstallSnapshotResponse,
     VoteRequest, VoteResponse,
 };
-use pursight_mesh::CallError;
+use pursight_mesh::{CallError, FrameError};
 
 use super::types::TypeConfig;
 use crate::cluster::NodeMesh;
@@ -117,17 +118,23 @@ impl RaftNetworkFactory<TypeConfig> for MeshNetworkFactory {
 }
 
 impl MeshPeer {
-    /// One RPC; transport failures become the `RPCError` openraft retries on.
+    /// One RPC; transport failures become the `RPCError` openraft retries on. A request
+    /// too large for one frame becomes `PayloadTooLarge`, so openraft sends fewer entries
+    /// (`entries`: how many this one carried).
     async fn call<E: std::error::Error>(
         &self,
         action: RPCTypes,
         req: PeerRequest,
         ttl: Duration,
+        entries: u64,
     ) -> Result<PeerResponse, RPCError<u64, BasicNode, E>> {
         self.mesh
             .call(self.target, &req, ttl)
             .await
             .map_err(|e| match e {
+                CallError::Frame(FrameError::TooLarge { .. }) if entries > 1 => {
+                    RPCError::PayloadTooLarge(PayloadTooLarge::new_entries_hint(entries / 2))
+                }
                 CallError::Timeout(_) => RPCError::Timeout(Timeout {
                     action,
                     id: self.mesh.node_id(),
@@ -160,11 +167,13 @@ impl RaftNetwork<TypeConfig> for MeshPeer {
         option: RPCOption,
     ) -> Result<AppendEntriesResponse<u64>, RPCError<u64, BasicNode, RaftError<u64>>> {
         let ttl = option.hard_ttl();
+        let entries = rpc.entries.len() as u64;
         match self
             .call(
                 RPCTypes::AppendEntries,
                 PeerRequest::AppendEntries(rpc),
                 ttl,
+                entries,
             )
             .await?
         {
@@ -187,6 +196,7 @@ impl RaftNetwork<TypeConfig> for MeshPeer {
                 RPCTypes::InstallSnapshot,
                 PeerRequest::InstallSnapshot(rpc),
                 ttl,
+                0,
             )
             .await?
         {
@@ -202,7 +212,7 @@ impl RaftNetwork<TypeConfig> for MeshPeer {
     ) -> Result<VoteResponse<u64>, RPCError<u64, BasicNode, RaftError<u64>>> {
         let ttl = option.hard_ttl();
         match self
-            .call(RPCTypes::Vote, PeerRequest::Vote(rpc), ttl)
+            .call(RPCTypes::Vote, PeerRequest::Vote(rpc), ttl, 0)
             .await?
         {
             PeerResponse::Vote(r) => r.map_err(|e| self.remote(e)),
