@@ -302,6 +302,9 @@ async fn start_mesh(
     let service = PeerService::new(c.name.clone(), ca, c.admin_token.clone());
     let mut config = MeshConfig::new(c.mesh_listen);
     config.fault_injection = c.fault_injection;
+    // A peer killed without closing its connections is noticed after this long without a
+    // packet (Raft heartbeats keep live connections busy far more often).
+    config.idle_timeout = std::time::Duration::from_secs(4);
     let mesh = NodeMesh::start(config, identity, service.clone())
         .await
         .map_err(|e| NodeError::Mesh(e.to_string()))?;

@@ -324,8 +324,8 @@ impl RaftNode {
                 });
                 if let Some(to) = target {
                     let remaining = deadline.saturating_duration_since(Instant::now());
-                    let res = mesh
-                        .call(
+                    let res = self
+                        .call_leader(
                             to,
                             &PeerRequest::Propose(cmd.clone()),
                             FORWARD_TIMEOUT.min(remaining),
@@ -372,6 +372,32 @@ impl RaftNode {
         }
     }
 
+    /// Calls node `to` as the leader. If this node learns of another leader meanwhile (the
+    /// one called died or was deposed), the call is abandoned at once instead of waiting
+    /// out its timeout: a dead leader's connection looks alive until the idle timeout.
+    async fn call_leader(
+        &self,
+        to: u64,
+        req: &PeerRequest,
+        timeout: Duration,
+    ) -> Result<PeerResponse, CallError> {
+        let Some(mesh) = &self.mesh else {
+            return Err(CallError::Unreachable("no mesh".into()));
+        };
+        let wait = self.raft.wait(Some(timeout));
+        let deposed = wait.metrics(
+            |m| m.current_leader.is_some_and(|l| l != to),
+            "another leader",
+        );
+        tokio::select! {
+            res = mesh.call(to, req, timeout) => res,
+            Ok(m) = deposed => Err(CallError::Closed(format!(
+                "node {to} no longer leads (node {} does)",
+                m.current_leader.unwrap_or_default()
+            ))),
+        }
+    }
+
     /// Serves a forwarded write: only the leader takes it, without forwarding further.
     pub async fn propose_as_leader(&self, cmd: Command) -> Result<CommandResult, Refusal> {
         match self.raft.client_write(cmd).await {
@@ -409,8 +435,11 @@ impl RaftNode {
             let leader = self.leader();
             let index = if leader == Some(self.id) {
                 self.read_index_as_leader().await
-            } else if let (Some(l), Some(mesh)) = (leader, &self.mesh) {
-                match mesh.call(l, &PeerRequest::ReadIndex, FORWARD_TIMEOUT).await {
+            } else if let (Some(l), Some(_)) = (leader, &self.mesh) {
+                match self
+                    .call_leader(l, &PeerRequest::ReadIndex, FORWARD_TIMEOUT)
+                    .await
+                {
                     Ok(PeerResponse::ReadIndex(r)) => r,
                     Ok(other) => Err(Refusal::Failed(format!("node {l} answered {other:?}"))),
                     Err(e) => Err(Refusal::Failed(format!("node {l}: {e}"))),
