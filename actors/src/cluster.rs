@@ -3,7 +3,7 @@
 
 use futures::future::BoxFuture;
 
-use crate::domain::{Command, CommandResult, Source};
+use crate::domain::{Command, CommandResult, ScanJob, Source, TableAsset};
 
 /// Why the cluster could not take or answer a request.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -29,6 +29,12 @@ pub trait Cluster: Send + Sync + 'static {
 
     /// Reads a source from the local copy of the state.
     fn source(&self, id: &str) -> Result<Option<Source>, ClusterError>;
+
+    /// The cataloged tables of a source, from the local copy of the state.
+    fn tables_of(&self, source: &str) -> Result<Vec<TableAsset>, ClusterError>;
+
+    /// A scan job, from the local copy of the state.
+    fn scan(&self, id: &str) -> Result<Option<ScanJob>, ClusterError>;
 
     /// This node's id.
     fn node_id(&self) -> u64;

@@ -31,6 +31,46 @@ pub struct Source {
     #[serde(default)]
     pub site: Option<String>,
     pub created_at_ms: Millis,
+    /// Rows sampled per table (None: the node's default).
+    #[serde(default)]
+    pub sample: Option<SampleSize>,
+    /// The password, sealed with the cluster's secret key (see `secrets`); never in `uri`.
+    pub sealed_password: Option<String>,
+}
+
+/// How much of each table a scan reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SampleSize {
+    /// A uniform random sample of at most this many rows.
+    Rows(u64),
+    /// Every row: exact profiles (classification still looks at a bounded sample).
+    Full,
+}
+
+impl fmt::Display for SampleSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SampleSize::Rows(n) => write!(f, "{n}"),
+            SampleSize::Full => f.write_str("full"),
+        }
+    }
+}
+
+impl std::str::FromStr for SampleSize {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "full" => Ok(SampleSize::Full),
+            n => match n.parse::<u64>() {
+                Ok(v) if (1..=10_000_000).contains(&v) => Ok(SampleSize::Rows(v)),
+                _ => Err(format!(
+                    "sample `{s}`: use a row count between 1 and 10000000, or `full`"
+                )),
+            },
+        }
+    }
 }
 
 /// Which connector reads a source.
@@ -39,6 +79,8 @@ pub struct Source {
 pub enum SourceKind {
     Sqlite,
     Files,
+    Postgres,
+    Mysql,
 }
 
 impl fmt::Display for SourceKind {
@@ -46,6 +88,8 @@ impl fmt::Display for SourceKind {
         f.write_str(match self {
             SourceKind::Sqlite => "sqlite",
             SourceKind::Files => "files",
+            SourceKind::Postgres => "postgres",
+            SourceKind::Mysql => "mysql",
         })
     }
 }
@@ -56,6 +100,7 @@ impl fmt::Display for SourceKind {
 pub enum AssetKind {
     Table,
     View,
+    MaterializedView,
     File,
 }
 
@@ -69,11 +114,31 @@ pub struct TableAsset {
     pub source: String,
     pub database: String,
     pub schema: String,
-    /// Total rows when the connector can count them cheaply.
+    /// Total rows: counted when the scan read every row, else the engine's estimate.
     pub row_count: Option<u64>,
     pub columns: Vec<Column>,
     pub scan_id: String,
     pub scanned_at_ms: Millis,
+    pub comment: Option<String>,
+    /// A view's SQL, kept for lineage.
+    pub definition: Option<String>,
+    pub primary_key: Vec<String>,
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Changes whenever the table's schema or data may have changed; an unchanged
+    /// fingerprint lets a later scan skip the table.
+    pub fingerprint: Option<String>,
+    /// Set when a later scan no longer found the table.
+    pub deleted_at_ms: Option<Millis>,
+}
+
+/// A foreign key: `columns` reference `references_columns` of another table.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub references_schema: String,
+    pub references_table: String,
+    pub references_columns: Vec<String>,
 }
 
 impl TableAsset {
@@ -127,6 +192,11 @@ pub struct Column {
     pub nullable: bool,
     pub classifications: Vec<Classification>,
     pub profile: Profile,
+    /// The column's default expression, as the engine prints it.
+    pub default: Option<String>,
+    pub comment: Option<String>,
+    /// Set when a later scan no longer found the column (the table still exists).
+    pub deleted_at_ms: Option<Millis>,
 }
 
 /// Statistics over the sampled values of a column. No value is kept.
@@ -140,6 +210,23 @@ pub struct Profile {
     /// Shortest and longest text form among non-null sampled values.
     pub min_length: Option<u32>,
     pub max_length: Option<u32>,
+    pub mean_length: Option<f64>,
+    /// Smallest and largest value, for numeric and temporal columns only: the extremes
+    /// of a text column would be raw values.
+    pub min: Option<String>,
+    pub max: Option<String>,
+    /// The most common value shapes (`Aaaa 9999`: letters, digits, punctuation kept),
+    /// with the share of non-null values that have them.
+    pub shapes: Vec<ShapeShare>,
+    /// Whether every row was read (a `full` scan), so the figures are exact.
+    pub exact: bool,
+}
+
+/// One value shape and how often it occurs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShapeShare {
+    pub shape: String,
+    pub ratio: f64,
 }
 
 /// How sure a classification is, derived from its confidence.
@@ -302,6 +389,8 @@ pub struct ScanJob {
     pub created_at_ms: Millis,
     pub started_at_ms: Option<Millis>,
     pub finished_at_ms: Option<Millis>,
+    /// Scan every table, even those whose fingerprint did not change.
+    pub force: bool,
 }
 
 /// Lifecycle of a scan job.
@@ -312,12 +401,16 @@ pub enum ScanState {
     Running,
     Done,
     Failed,
+    Cancelled,
 }
 
 impl ScanState {
-    /// Done and failed jobs never change again.
+    /// Done, failed and cancelled jobs never change again.
     pub fn is_terminal(self) -> bool {
-        matches!(self, ScanState::Done | ScanState::Failed)
+        matches!(
+            self,
+            ScanState::Done | ScanState::Failed | ScanState::Cancelled
+        )
     }
 }
 
@@ -328,6 +421,7 @@ impl fmt::Display for ScanState {
             ScanState::Running => "running",
             ScanState::Done => "done",
             ScanState::Failed => "failed",
+            ScanState::Cancelled => "cancelled",
         })
     }
 }
@@ -337,7 +431,11 @@ impl fmt::Display for ScanState {
 pub struct ScanProgress {
     pub tables_total: u32,
     pub tables_done: u32,
+    /// Tables not read again because their fingerprint did not change (part of done).
+    pub tables_skipped: u32,
     pub columns_done: u32,
+    /// Rows read from the source (every row of a full scan).
+    pub rows_read: u64,
     pub values_sampled: u64,
     pub sensitive_columns: u32,
 }
@@ -361,8 +459,17 @@ pub enum Command {
         error: Option<String>,
         at_ms: Millis,
     },
-    /// Insert or replace one table asset with its columns.
+    /// Insert or replace one table asset with its columns. Columns of the stored version
+    /// that the new one lacks are kept, marked deleted.
     PutTable(TableAsset),
+    /// Stop a scan: a queued one never starts, a running one stops after its current table.
+    CancelScan { id: String, at_ms: Millis },
+    /// Mark tables of a source deleted (a scan no longer found them).
+    MarkTablesDeleted {
+        source: String,
+        ids: Vec<String>,
+        at_ms: Millis,
+    },
     /// Record a node in the registry (a join, or a node announcing new addresses).
     RegisterNode(NodeRecord),
     /// A node's periodic liveness report.

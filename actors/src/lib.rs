@@ -10,6 +10,7 @@ pub mod connectors;
 pub mod domain;
 pub mod node_registry;
 pub mod profile;
+pub mod secrets;
 
 pub mod cataloger;
 pub mod classifier;

@@ -11,7 +11,9 @@ use crate::cataloger::CatalogerMsg;
 use crate::classifier::{ClassifierMsg, ColumnValues};
 use crate::cluster::Cluster;
 use crate::connectors::{ConnectorRegistry, TableRef, TableScan};
-use crate::domain::{Column, Command, ScanJob, ScanProgress, ScanState, TableAsset, now_ms};
+use crate::domain::{
+    Column, Command, SampleSize, ScanJob, ScanProgress, ScanState, TableAsset, now_ms,
+};
 use crate::policy::PolicyMsg;
 use crate::profile::profile;
 use crate::supervisor::SupervisorMsg;
@@ -19,7 +21,8 @@ use crate::supervisor::SupervisorMsg;
 /// How scans sample and report.
 #[derive(Clone, Debug)]
 pub struct ScanSettings {
-    /// Rows sampled per table (uniformly when the table is larger).
+    /// Rows sampled per table (uniformly when the table is larger), unless the source
+    /// sets its own sample size.
     pub sample_rows: usize,
     /// Shortest time between two progress updates written to the cluster.
     pub progress_every: Duration,
@@ -88,6 +91,14 @@ impl Actor for ScannerActor {
         };
         let outcome = run.execute(&st.registry, &pipeline).await;
         let (state, error) = match outcome {
+            Err(e) if e == CANCELLED => {
+                // The cancel command already made the job terminal.
+                metrics::counter!("pursight_scans_total", "state" => "cancelled").increment(1);
+                let _ = st.supervisor.cast(SupervisorMsg::ScanEnded {
+                    job_id: job.id.clone(),
+                });
+                return Ok(());
+            }
             Ok(failures) if failures.is_empty() => (ScanState::Done, None),
             Ok(failures) => (
                 ScanState::Done,
@@ -107,6 +118,9 @@ impl Actor for ScannerActor {
         Ok(())
     }
 }
+
+/// The outcome of a scan stopped by a user.
+const CANCELLED: &str = "cancelled";
 
 struct ScanRun<'a> {
     cluster: &'a dyn Cluster,
@@ -133,12 +147,20 @@ impl ScanRun<'_> {
         }
     }
 
+    /// Whether the job was cancelled (or otherwise ended) since it started.
+    fn cancelled(&self) -> bool {
+        matches!(self.cluster.scan(&self.job.id), Ok(Some(j)) if j.state.is_terminal())
+    }
+
     /// Runs the scan; `Ok` carries the tables that could not be read.
     async fn execute(
         &mut self,
         registry: &ConnectorRegistry,
         pipeline: &Pipeline,
     ) -> Result<Vec<String>, String> {
+        if self.cancelled() {
+            return Err(CANCELLED.into());
+        }
         self.report(ScanState::Running, None).await;
         let source = self
             .cluster
@@ -146,17 +168,44 @@ impl ScanRun<'_> {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("source `{}` no longer exists", self.job.source))?;
         let mut conn = registry
-            .connect(&source.id, &source.uri)
+            .connect_source(&source)
             .await
             .map_err(|e| e.to_string())?;
         let tables = conn.list_tables().await.map_err(|e| e.to_string())?;
+        let size = source
+            .sample
+            .unwrap_or(SampleSize::Rows(self.settings.sample_rows as u64));
+        let known: std::collections::HashMap<String, TableAsset> = self
+            .cluster
+            .tables_of(&source.id)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|t| (t.id.clone(), t))
+            .collect();
         self.progress.tables_total = u32::try_from(tables.len()).unwrap_or(u32::MAX);
         self.report(ScanState::Running, None).await;
         let mut failures = Vec::new();
         let mut cataloged = Vec::with_capacity(tables.len());
+        let mut found = std::collections::HashSet::with_capacity(tables.len());
         for t in &tables {
-            match conn.scan_table(t, self.settings.sample_rows).await {
+            if self.cancelled() {
+                return Err(CANCELLED.into());
+            }
+            let id = TableAsset::make_id(&source.id, &t.database, &t.schema, &t.name);
+            found.insert(id.clone());
+            let unchanged = !self.job.force
+                && t.fingerprint.is_some()
+                && known
+                    .get(&id)
+                    .is_some_and(|k| k.fingerprint == t.fingerprint && k.deleted_at_ms.is_none());
+            if unchanged {
+                self.progress.tables_skipped += 1;
+                self.progress.tables_done += 1;
+                continue;
+            }
+            match conn.scan_table(t, size).await {
                 Ok(scan) => {
+                    self.progress.rows_read += scan.rows_read;
                     let asset = self.build_asset(&source.id, t, scan, pipeline).await?;
                     self.progress.sensitive_columns += asset
                         .columns
@@ -180,6 +229,20 @@ impl ScanRun<'_> {
         if failures.len() == tables.len() && !tables.is_empty() {
             return Err(format!("no table could be read: {}", failures.join("; ")));
         }
+        // Tables the source no longer has stay in the catalog, marked deleted.
+        let gone: Vec<String> = known
+            .values()
+            .filter(|k| k.deleted_at_ms.is_none() && !found.contains(&k.id))
+            .map(|k| k.id.clone())
+            .collect();
+        if !gone.is_empty() {
+            let cmd = Command::MarkTablesDeleted {
+                source: source.id.clone(),
+                ids: gone,
+                at_ms: now_ms(),
+            };
+            self.cluster.propose(cmd).await.map_err(|e| e.to_string())?;
+        }
         let _ = pipeline.policy.cast(PolicyMsg::Cataloged {
             source: source.id.clone(),
             tables: cataloged,
@@ -198,7 +261,10 @@ impl ScanRun<'_> {
             columns: schema,
             values,
             row_count,
+            rows_read: _,
+            profiles,
         } = scan;
+        let mut profiles = profiles.map(Vec::into_iter);
         let inputs: Vec<ColumnValues> = schema
             .iter()
             .zip(values.into_iter().chain(std::iter::repeat_with(Vec::new)))
@@ -218,12 +284,20 @@ impl ScanRun<'_> {
             .zip(inputs.iter().zip(found))
             .map(|(c, (input, classifications))| {
                 self.progress.values_sampled += input.values.len() as u64;
+                let exact = row_count == Some(input.values.len() as u64);
+                let profile = profiles
+                    .as_mut()
+                    .and_then(Iterator::next)
+                    .unwrap_or_else(|| profile(&input.values, &c.data_type, exact));
                 Column {
                     name: c.name,
                     data_type: c.data_type,
                     nullable: c.nullable,
                     classifications,
-                    profile: profile(&input.values),
+                    profile,
+                    default: c.default,
+                    comment: c.comment,
+                    deleted_at_ms: None,
                 }
             })
             .collect();
@@ -239,6 +313,12 @@ impl ScanRun<'_> {
             columns,
             scan_id: self.job.id.clone(),
             scanned_at_ms: now_ms(),
+            comment: t.comment.clone(),
+            definition: t.definition.clone(),
+            primary_key: t.primary_key.clone(),
+            foreign_keys: t.foreign_keys.clone(),
+            fingerprint: t.fingerprint.clone(),
+            deleted_at_ms: None,
         })
     }
 }

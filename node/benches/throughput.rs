@@ -18,6 +18,8 @@ fn source(i: usize) -> Command {
         uri: format!("sqlite:///data/db-{i}.db"),
         site: Some("dc1".into()),
         created_at_ms: 0,
+        sample: None,
+        sealed_password: None,
     })
 }
 

@@ -9,6 +9,7 @@ use pursight_actors::connectors::ConnectorRegistry;
 use pursight_actors::domain::{Command, ScanState, now_ms};
 use pursight_actors::node_registry::NodeRecord;
 use pursight_actors::scanner::ScanSettings;
+use pursight_actors::secrets::SecretBox;
 use pursight_actors::supervisor::{RestartBudget, RootSupervisor, SupervisorArgs, SupervisorMsg};
 use pursight_mesh::{Identity, MeshConfig, Role};
 use ractor::{Actor, ActorRef, ActorStatus};
@@ -101,6 +102,7 @@ pub struct Node {
     cluster_name: Option<String>,
     ca_fingerprint: Option<String>,
     peer_service: Option<Arc<PeerService>>,
+    secrets: SecretBox,
 }
 
 fn open_db(dir: &Path, cache_mb: u64) -> Result<sled::Db, NodeError> {
@@ -123,11 +125,25 @@ fn open_db(dir: &Path, cache_mb: u64) -> Result<sled::Db, NodeError> {
 }
 
 impl Node {
+    /// Where the key that seals source passwords lives: next to the node's identity in a
+    /// cluster (every member gets the same key when it joins), in the data folder otherwise.
+    fn secrets_file(opts: &NodeOptions) -> PathBuf {
+        match &opts.cluster {
+            Some(c) => c.tls_dir.join("secrets.key"),
+            None => opts.data_dir.join("secrets.key"),
+        }
+    }
+
     /// Opens the state in `opts.data_dir`, starts Raft (initializing a one-node cluster the
     /// first time) and the supervised actors, and resumes scans a restart interrupted.
     pub async fn start(opts: NodeOptions) -> Result<Arc<Node>, NodeError> {
         crate::metrics::install();
         let db = open_db(&opts.data_dir, opts.cache_mb)?;
+        let secrets_file = Self::secrets_file(&opts);
+        let secrets = SecretBox::load_or_create(&secrets_file)
+            .map_err(|e| NodeError::Identity(secrets_file.clone(), e.to_string()))?;
+        let mut registry = opts.registry.clone();
+        registry.set_secrets(secrets.clone());
         let (network, service, ca_fingerprint) = match &opts.cluster {
             None => (Network::Standalone, None, None),
             Some(c) => {
@@ -147,7 +163,7 @@ impl Node {
         }
         let args = SupervisorArgs {
             cluster: Arc::new(raft.clone()),
-            registry: opts.registry.clone(),
+            registry,
             classifier: Arc::new(PatternClassifier::new()),
             settings: opts.scan.clone(),
             budget: opts.budget,
@@ -178,6 +194,7 @@ impl Node {
             cluster_name: opts.cluster.as_ref().map(|c| c.name.clone()),
             ca_fingerprint,
             peer_service: service,
+            secrets,
         });
         node.resume_scans().await;
         Ok(node)
@@ -235,6 +252,11 @@ impl Node {
     /// The root supervisor.
     pub fn supervisor(&self) -> &ActorRef<SupervisorMsg> {
         &self.supervisor
+    }
+
+    /// Seals source passwords.
+    pub fn secrets(&self) -> &SecretBox {
+        &self.secrets
     }
 
     /// The cluster's name (None: standalone).
@@ -299,7 +321,13 @@ async fn start_mesh(
     let fp = pursight_mesh::fingerprint(&identity.ca_pem).map_err(|e| bad(e.to_string()))?;
     let ca = crate::cluster::init::load_ca(&c.tls_dir, &identity.ca_pem)
         .map_err(|e| bad(format!("ca.key: {e}")))?;
-    let service = PeerService::new(c.name.clone(), ca, c.admin_token.clone());
+    // What joiners get: the key this node seals with (from the environment or its file).
+    let secrets_key = std::env::var(pursight_actors::secrets::KEY_ENV)
+        .or_else(|_| std::fs::read_to_string(c.tls_dir.join("secrets.key")))
+        .map_err(|e| bad(format!("secrets.key: {e}")))?
+        .trim()
+        .to_string();
+    let service = PeerService::new(c.name.clone(), ca, c.admin_token.clone(), secrets_key);
     let mut config = MeshConfig::new(c.mesh_listen);
     config.fault_injection = c.fault_injection;
     // A peer killed without closing its connections is noticed after this long without a

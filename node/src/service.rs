@@ -2,10 +2,10 @@
 //! and the one error type they get back.
 
 use pursight_actors::cluster::ClusterError;
-use pursight_actors::connectors::source_kind;
+use pursight_actors::connectors::{parse_uri, source_kind};
 use pursight_actors::domain::{
-    ClassificationType, Command, CommandResult, ScanJob, ScanProgress, ScanState, Source,
-    TableAsset, now_ms,
+    ClassificationType, Command, CommandResult, SampleSize, ScanJob, ScanProgress, ScanState,
+    Source, TableAsset, now_ms,
 };
 use pursight_actors::supervisor::SupervisorMsg;
 use serde::Serialize;
@@ -105,6 +105,43 @@ pub struct ColumnAsset {
     pub column: pursight_actors::domain::Column,
 }
 
+/// A source as users see it: never its password, sealed or not.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct SourceView {
+    pub id: String,
+    pub kind: pursight_actors::domain::SourceKind,
+    /// The URI without any password.
+    pub uri: String,
+    pub site: Option<String>,
+    /// Rows sampled per table, or `full` (None: the node's default).
+    pub sample: Option<String>,
+    pub created_at_ms: u64,
+    /// `sealed` (stored encrypted), `reference` (password_env / password_file) or `none`.
+    pub credentials: String,
+}
+
+impl From<&Source> for SourceView {
+    fn from(s: &Source) -> Self {
+        let reference = s.uri.contains("password_env=") || s.uri.contains("password_file=");
+        Self {
+            id: s.id.clone(),
+            kind: s.kind,
+            uri: pursight_actors::connectors::redact_uri(&s.uri),
+            site: s.site.clone(),
+            sample: s.sample.map(|x| x.to_string()),
+            created_at_ms: s.created_at_ms,
+            credentials: if s.sealed_password.is_some() {
+                "sealed"
+            } else if reference {
+                "reference"
+            } else {
+                "none"
+            }
+            .into(),
+        }
+    }
+}
+
 /// Either kind of asset `GET /api/v1/assets/{id}` returns.
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
@@ -114,21 +151,42 @@ pub enum Asset {
 }
 
 impl Node {
-    /// Registers a source.
+    /// Registers a source. A password in the URI is sealed with the cluster's secret key
+    /// and removed from the stored URI; `password_env` / `password_file` references stay
+    /// as they are and are read on the node that connects.
     pub async fn add_source(
         &self,
         id: &str,
         uri: &str,
         site: Option<String>,
+        sample: Option<SampleSize>,
     ) -> Result<Source, ServiceError> {
         validate_source_id(id)?;
         let kind = source_kind(uri).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        let mut url = parse_uri(uri).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        let sealed_password = match url.password() {
+            Some(p) => {
+                let plain = url::form_urlencoded::parse(format!("p={p}").as_bytes())
+                    .next()
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_else(|| p.to_string());
+                let sealed = self
+                    .secrets()
+                    .seal(&plain)
+                    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+                let _ = url.set_password(None);
+                Some(sealed)
+            }
+            None => None,
+        };
         let source = Source {
             id: id.to_string(),
             kind,
-            uri: uri.to_string(),
+            uri: url.to_string(),
             site,
             created_at_ms: now_ms(),
+            sample,
+            sealed_password,
         };
         match self.raft.propose(Command::PutSource(source)).await? {
             CommandResult::Source(s) => Ok(s),
@@ -161,8 +219,9 @@ impl Node {
             .ok_or_else(|| ServiceError::NotFound(format!("source `{id}`")))
     }
 
-    /// Queues a scan of a source and hands it to the scanner.
-    pub async fn start_scan(&self, source: &str) -> Result<ScanJob, ServiceError> {
+    /// Queues a scan of a source and hands it to the scanner. `force` scans tables whose
+    /// fingerprint did not change too.
+    pub async fn start_scan(&self, source: &str, force: bool) -> Result<ScanJob, ServiceError> {
         self.source(source)?;
         let job = ScanJob {
             id: new_scan_id(),
@@ -175,6 +234,7 @@ impl Node {
             created_at_ms: now_ms(),
             started_at_ms: None,
             finished_at_ms: None,
+            force,
         };
         let job = match self.raft.propose(Command::CreateScan(job)).await? {
             CommandResult::Scan(j) => j,
@@ -184,6 +244,18 @@ impl Node {
             .cast(SupervisorMsg::StartScan(job.clone()))
             .map_err(|_| ServiceError::Unavailable("the scanner is not running".into()))?;
         Ok(job)
+    }
+
+    /// Cancels a queued or running scan (a running one stops after its current table).
+    pub async fn cancel_scan(&self, id: &str) -> Result<ScanJob, ServiceError> {
+        let cmd = Command::CancelScan {
+            id: id.to_string(),
+            at_ms: now_ms(),
+        };
+        match self.raft.propose(cmd).await? {
+            CommandResult::Scan(j) => Ok(j),
+            other => Err(unexpected(other)),
+        }
     }
 
     /// One scan job.
@@ -274,6 +346,17 @@ impl Node {
             }));
         }
         Err(ServiceError::NotFound(format!("asset `{id}`")))
+    }
+}
+
+/// A source URI as it is stored: without its password (which is sealed apart).
+pub fn stored_uri(uri: &str) -> String {
+    match url::Url::parse(uri) {
+        Ok(mut u) => {
+            let _ = u.set_password(None);
+            u.to_string()
+        }
+        Err(_) => uri.to_string(),
     }
 }
 

@@ -35,20 +35,20 @@ impl ConnectorFactory for PanickingFactory {
 impl Connector for Panicking {
     fn list_tables(&mut self) -> BoxFuture<'_, Result<Vec<TableRef>, ConnectorError>> {
         Box::pin(async {
-            Ok(vec![TableRef {
-                database: "db".into(),
-                schema: "main".into(),
-                name: "t".into(),
-                kind: AssetKind::Table,
-                locator: "t".into(),
-            }])
+            Ok(vec![TableRef::new(
+                "db",
+                "main",
+                "t",
+                AssetKind::Table,
+                "t",
+            )])
         })
     }
 
     fn scan_table<'a>(
         &'a mut self,
         _t: &'a TableRef,
-        _n: usize,
+        _n: pursight_actors::domain::SampleSize,
     ) -> BoxFuture<'a, Result<TableScan, ConnectorError>> {
         Box::pin(async { panic!("driver bug: index out of bounds") })
     }
@@ -72,16 +72,16 @@ async fn a_panicking_scan_fails_its_job_and_the_scanner_restarts() {
     );
     let node = Node::start(opts).await.expect("node");
 
-    node.add_source("buggy", "sqlite:///whatever.db", None)
+    node.add_source("buggy", "sqlite:///whatever.db", None, None)
         .await
         .expect("add");
-    node.add_source("good", &format!("file://{}", csv.display()), None)
+    node.add_source("good", &format!("file://{}", csv.display()), None, None)
         .await
         .expect("add");
     // Two jobs queued back to back: the second sits in the scanner's mailbox when the
     // first one crashes it, and must still run.
-    let bad = node.start_scan("buggy").await.expect("scan");
-    let good = node.start_scan("good").await.expect("scan");
+    let bad = node.start_scan("buggy", false).await.expect("scan");
+    let good = node.start_scan("good", false).await.expect("scan");
 
     let bad = node.wait_scan(&bad.id, |_| {}).await.expect("wait");
     assert_eq!(bad.state, ScanState::Failed);
@@ -115,11 +115,11 @@ async fn an_exhausted_restart_budget_makes_the_node_not_ready() {
     );
     opts.budget.max_restarts = 2;
     let node = Node::start(opts).await.expect("node");
-    node.add_source("buggy", "sqlite:///whatever.db", None)
+    node.add_source("buggy", "sqlite:///whatever.db", None, None)
         .await
         .expect("add");
     for _ in 0..3 {
-        let job = node.start_scan("buggy").await.expect("scan");
+        let job = node.start_scan("buggy", false).await.expect("scan");
         let job = node.wait_scan(&job.id, |_| {}).await.expect("wait");
         assert_eq!(job.state, ScanState::Failed);
     }

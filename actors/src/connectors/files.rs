@@ -7,10 +7,11 @@ use futures::future::BoxFuture;
 use rand::{Rng, SeedableRng};
 
 use super::{
-    ColumnSchema, Connector, ConnectorError, ConnectorFactory, TableRef, TableScan, bounded,
-    local_path,
+    CLASSIFY_ROWS, ColumnSchema, Connector, ConnectorError, ConnectorFactory, TableRef, TableScan,
+    bounded, fingerprint, local_path,
 };
-use crate::domain::AssetKind;
+use crate::domain::{AssetKind, SampleSize};
+use crate::profile::ColumnProfiler;
 
 /// How deep a directory is walked for files.
 const MAX_DEPTH: usize = 4;
@@ -131,8 +132,13 @@ fn is_date(v: &str) -> bool {
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
-/// Reads one file: header, row count and a uniform sample of `sample_rows` rows.
-fn read_file(path: &Path, sample_rows: usize) -> Result<TableScan, String> {
+/// Reads one file: header, row count and a uniform sample (of `Rows(n)` rows, or of
+/// [`CLASSIFY_ROWS`] with every row profiled for `Full`).
+fn read_file(path: &Path, size: SampleSize) -> Result<TableScan, String> {
+    let sample_rows = match size {
+        SampleSize::Rows(n) => usize::try_from(n).unwrap_or(usize::MAX),
+        SampleSize::Full => CLASSIFY_ROWS,
+    };
     let bytes_head = {
         use std::io::Read;
         let mut f = std::fs::File::open(path).map_err(|e| e.to_string())?;
@@ -167,6 +173,8 @@ fn read_file(path: &Path, sample_rows: usize) -> Result<TableScan, String> {
     // Seeded so that two scans of the same file see the same sample.
     let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
     let mut sample: Vec<Vec<Option<String>>> = Vec::with_capacity(sample_rows.min(65_536));
+    let mut profilers: Option<Vec<ColumnProfiler>> = (size == SampleSize::Full)
+        .then(|| header.iter().map(|_| ColumnProfiler::untyped()).collect());
     let mut seen: u64 = 0;
     let mut record = csv::ByteRecord::new();
     while reader
@@ -174,6 +182,15 @@ fn read_file(path: &Path, sample_rows: usize) -> Result<TableScan, String> {
         .map_err(|e| e.to_string())?
     {
         seen += 1;
+        if let Some(ps) = &mut profilers {
+            for (i, p) in ps.iter_mut().enumerate() {
+                let v = record
+                    .get(i)
+                    .map(|v| bounded(String::from_utf8_lossy(v).into_owned()))
+                    .filter(|s| !s.is_empty());
+                p.push(v.as_deref());
+            }
+        }
         let slot = if sample.len() < sample_rows {
             Some(sample.len())
         } else {
@@ -203,19 +220,25 @@ fn read_file(path: &Path, sample_rows: usize) -> Result<TableScan, String> {
             col.push(v);
         }
     }
-    let columns = header
+    let columns: Vec<ColumnSchema> = header
         .into_iter()
         .zip(&values)
-        .map(|(name, vals)| ColumnSchema {
-            name,
-            data_type: infer_type(vals).into(),
-            nullable: vals.iter().any(Option::is_none),
+        .map(|(name, vals)| {
+            ColumnSchema::new(name, infer_type(vals), vals.iter().any(Option::is_none))
         })
         .collect();
+    let profiles = profilers.map(|ps| {
+        ps.into_iter()
+            .zip(&columns)
+            .map(|(p, c)| p.finish_as(&c.data_type, true))
+            .collect()
+    });
     Ok(TableScan {
         columns,
         values,
         row_count: Some(seen),
+        rows_read: seen,
+        profiles,
     })
 }
 
@@ -243,18 +266,27 @@ impl Connector for FilesConnector {
                         .ok()
                         .and_then(|r| r.parent())
                         .map(|d| d.to_string_lossy().replace('/', "_"));
-                    TableRef {
-                        database: self.database.clone(),
-                        schema: rel
-                            .filter(|r| !r.is_empty())
+                    let mut t = TableRef::new(
+                        self.database.clone(),
+                        rel.filter(|r| !r.is_empty())
                             .unwrap_or_else(|| "files".into()),
-                        name: p
-                            .file_stem()
+                        p.file_stem()
                             .map(|s| s.to_string_lossy().into_owned())
                             .unwrap_or_default(),
-                        kind: AssetKind::File,
-                        locator: p.to_string_lossy().into_owned(),
-                    }
+                        AssetKind::File,
+                        p.to_string_lossy().into_owned(),
+                    );
+                    // Size and modification time: a rewritten file is scanned again.
+                    t.fingerprint = std::fs::metadata(&p).ok().map(|m| {
+                        let mtime = m
+                            .modified()
+                            .ok()
+                            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                            .map(|d| d.as_nanos())
+                            .unwrap_or(0);
+                        fingerprint(&[&m.len().to_string(), &mtime.to_string()])
+                    });
+                    t
                 })
                 .collect())
         })
@@ -263,11 +295,11 @@ impl Connector for FilesConnector {
     fn scan_table<'a>(
         &'a mut self,
         table: &'a TableRef,
-        sample_rows: usize,
+        size: SampleSize,
     ) -> BoxFuture<'a, Result<TableScan, ConnectorError>> {
         Box::pin(async move {
             let path = PathBuf::from(&table.locator);
-            tokio::task::spawn_blocking(move || read_file(&path, sample_rows))
+            tokio::task::spawn_blocking(move || read_file(&path, size))
                 .await
                 .map_err(|e| e.to_string())
                 .and_then(|r| r)
@@ -313,7 +345,10 @@ mod tests {
             ["bad", "people"]
         );
         assert_eq!(tables[1].schema, "sub");
-        let scan = c.scan_table(&tables[1], 100).await.expect("scan");
+        let scan = c
+            .scan_table(&tables[1], crate::domain::SampleSize::Rows(100))
+            .await
+            .expect("scan");
         assert_eq!(scan.row_count, Some(1000));
         let names: Vec<_> = scan
             .columns
@@ -340,7 +375,10 @@ mod tests {
         assert!(max_id.is_some_and(|m| m > 500), "{max_id:?}");
         assert!(scan.columns[4].nullable);
         // Invalid UTF-8 and a broken quote still give a result, not a panic.
-        let bad = c.scan_table(&tables[0], 10).await.expect("scan bad");
+        let bad = c
+            .scan_table(&tables[0], crate::domain::SampleSize::Rows(10))
+            .await
+            .expect("scan bad");
         assert!(
             bad.values[0][0]
                 .as_deref()

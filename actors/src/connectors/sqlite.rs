@@ -4,11 +4,14 @@ use futures::future::BoxFuture;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteRow};
 use sqlx::{AssertSqlSafe, ConnectOptions, Row, SqliteConnection, TypeInfo, ValueRef};
 
+use futures::TryStreamExt;
+
+use super::sample::TableSampler;
 use super::{
-    ColumnSchema, Connector, ConnectorError, ConnectorFactory, TableRef, TableScan, bounded,
-    local_path,
+    CLASSIFY_ROWS, ColumnSchema, Connector, ConnectorError, ConnectorFactory, TableRef, TableScan,
+    bounded, fingerprint, local_path,
 };
-use crate::domain::AssetKind;
+use crate::domain::{AssetKind, SampleSize};
 
 /// Opens `sqlite:///path/to/file.db`.
 pub struct SqliteFactory;
@@ -44,7 +47,11 @@ impl ConnectorFactory for SqliteFactory {
                 .file_stem()
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "main".into());
-            Ok(Box::new(SqliteConnector { conn, database }) as Box<dyn Connector>)
+            Ok(Box::new(SqliteConnector {
+                conn,
+                database,
+                path,
+            }) as Box<dyn Connector>)
         })
     }
 }
@@ -52,6 +59,31 @@ impl ConnectorFactory for SqliteFactory {
 struct SqliteConnector {
     conn: SqliteConnection,
     database: String,
+    path: std::path::PathBuf,
+}
+
+impl SqliteConnector {
+    /// The database file's size and modification time (and its WAL's): SQLite keeps no
+    /// per-table change counters, so any write to the file changes every fingerprint.
+    fn file_state(&self) -> String {
+        let stat = |p: &std::path::Path| {
+            std::fs::metadata(p)
+                .ok()
+                .map(|m| {
+                    let mtime = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map(|d| d.as_nanos())
+                        .unwrap_or(0);
+                    format!("{}:{mtime}", m.len())
+                })
+                .unwrap_or_default()
+        };
+        let mut wal = self.path.clone().into_os_string();
+        wal.push("-wal");
+        format!("{}|{}", stat(&self.path), stat(std::path::Path::new(&wal)))
+    }
 }
 
 /// Quotes an identifier for SQLite: odd names (quotes, dots, spaces) stay one identifier.
@@ -85,8 +117,9 @@ fn value_text(row: &SqliteRow, i: usize) -> Option<String> {
 impl Connector for SqliteConnector {
     fn list_tables(&mut self) -> BoxFuture<'_, Result<Vec<TableRef>, ConnectorError>> {
         Box::pin(async move {
+            let file_state = self.file_state();
             let rows = sqlx::query(
-                "SELECT name, type FROM sqlite_master \
+                "SELECT name, type, sql FROM sqlite_master \
                  WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
                  ORDER BY name",
             )
@@ -101,17 +134,19 @@ impl Connector for SqliteConnector {
                     let kind: String = r
                         .try_get(1)
                         .map_err(|e| ConnectorError::Discover(e.to_string()))?;
-                    Ok(TableRef {
-                        database: self.database.clone(),
-                        schema: "main".into(),
-                        locator: name.clone(),
-                        name,
-                        kind: if kind == "view" {
-                            AssetKind::View
-                        } else {
-                            AssetKind::Table
-                        },
-                    })
+                    let sql: Option<String> = r.try_get(2).ok().flatten();
+                    let kind = if kind == "view" {
+                        AssetKind::View
+                    } else {
+                        AssetKind::Table
+                    };
+                    let mut t =
+                        TableRef::new(self.database.clone(), "main", name.clone(), kind, name);
+                    t.fingerprint = Some(fingerprint(&[&file_state, sql.as_deref().unwrap_or("")]));
+                    if kind == AssetKind::View {
+                        t.definition = sql;
+                    }
+                    Ok(t)
                 })
                 .collect()
         })
@@ -120,7 +155,7 @@ impl Connector for SqliteConnector {
     fn scan_table<'a>(
         &'a mut self,
         table: &'a TableRef,
-        sample_rows: usize,
+        size: SampleSize,
     ) -> BoxFuture<'a, Result<TableScan, ConnectorError>> {
         Box::pin(async move {
             let read_err = |e: sqlx::Error| ConnectorError::Read {
@@ -139,15 +174,15 @@ impl Connector for SqliteConnector {
                 let data_type: String = r.try_get(1).map_err(read_err)?;
                 let not_null: i64 = r.try_get(2).map_err(read_err)?;
                 let pk: i64 = r.try_get(3).map_err(read_err)?;
-                columns.push(ColumnSchema {
+                columns.push(ColumnSchema::new(
                     name,
-                    data_type: if data_type.is_empty() {
+                    if data_type.is_empty() {
                         "any".into()
                     } else {
                         data_type.to_lowercase()
                     },
-                    nullable: not_null == 0 && pk == 0,
-                });
+                    not_null == 0 && pk == 0,
+                ));
             }
             let quoted = quote_ident(&table.locator);
             let row_count: i64 = // Identifiers are quoted by quote_ident; values are never spliced in.
@@ -159,37 +194,27 @@ impl Connector for SqliteConnector {
             if columns.is_empty() {
                 return Ok(TableScan {
                     columns,
-                    values: vec![],
                     row_count: Some(row_count),
+                    ..TableScan::default()
                 });
             }
             let select: Vec<String> = columns.iter().map(|c| quote_ident(&c.name)).collect();
             // Uniform sample when the table is larger than the sample, whole table otherwise.
-            let order = if row_count as usize > sample_rows {
-                " ORDER BY random()"
-            } else {
-                ""
+            let limit = match size {
+                SampleSize::Rows(n) if row_count > n => format!(" ORDER BY random() LIMIT {n}"),
+                _ => String::new(),
             };
-            let sql = format!(
-                "SELECT {} FROM {quoted}{order} LIMIT {sample_rows}",
-                select.join(", ")
-            );
-            let rows = sqlx::query(AssertSqlSafe(sql))
-                .fetch_all(&mut self.conn)
-                .await
-                .map_err(read_err)?;
-            let mut values: Vec<Vec<Option<String>>> =
-                vec![Vec::with_capacity(rows.len()); columns.len()];
-            for row in &rows {
-                for (i, col) in values.iter_mut().enumerate().take(row.columns().len()) {
-                    col.push(value_text(row, i));
-                }
+            let sql = format!("SELECT {} FROM {quoted}{limit}", select.join(", "));
+            let mut sampler = TableSampler::new(columns, size, CLASSIFY_ROWS);
+            let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut self.conn);
+            while let Some(row) = rows.try_next().await.map_err(read_err)? {
+                sampler.push(
+                    (0..row.columns().len())
+                        .map(|i| value_text(&row, i))
+                        .collect(),
+                );
             }
-            Ok(TableScan {
-                columns,
-                values,
-                row_count: Some(row_count),
-            })
+            Ok(sampler.finish(Some(row_count)))
         })
     }
 }
@@ -234,16 +259,12 @@ mod tests {
             ["v", "we\"ird.tab"]
         );
         assert_eq!(tables[0].kind, AssetKind::View);
-        let scan = c.scan_table(&tables[1], 10).await.expect("scan");
+        let scan = c
+            .scan_table(&tables[1], SampleSize::Rows(10))
+            .await
+            .expect("scan");
         assert_eq!(scan.row_count, Some(3));
-        assert_eq!(
-            scan.columns[0],
-            ColumnSchema {
-                name: "e mail".into(),
-                data_type: "text".into(),
-                nullable: false
-            }
-        );
+        assert_eq!(scan.columns[0], ColumnSchema::new("e mail", "text", false));
         assert_eq!(scan.values[0].len(), 3);
         assert_eq!(scan.values[1][1], None);
         assert_eq!(scan.values[2][0].as_deref(), Some("1.5"));
@@ -255,7 +276,11 @@ mod tests {
         );
         // Samples are bounded.
         assert_eq!(
-            c.scan_table(&tables[1], 2).await.expect("scan").values[0].len(),
+            c.scan_table(&tables[1], SampleSize::Rows(2))
+                .await
+                .expect("scan")
+                .values[0]
+                .len(),
             2
         );
     }

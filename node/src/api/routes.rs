@@ -8,7 +8,8 @@ use serde::Deserialize;
 
 use super::{ApiError, AppState};
 use crate::cluster::ops::{ClusterView, Consistency, IssuedToken};
-use crate::service::AssetQuery;
+use crate::service::{AssetQuery, SourceView};
+use pursight_actors::domain::SampleSize;
 
 /// A JSON body whose rejection (malformed JSON, wrong content type) is a JSON error.
 #[derive(FromRequest)]
@@ -29,7 +30,7 @@ pub(super) fn api_v1(fault_injection: bool) -> Router<AppState> {
         .route("/sources", get(list_sources).post(add_source))
         .route("/sources/{id}", get(get_source).delete(remove_source))
         .route("/scans", get(list_scans).post(start_scan))
-        .route("/scans/{id}", get(get_scan))
+        .route("/scans/{id}", get(get_scan).delete(cancel_scan))
         .route("/assets", get(list_assets))
         .route("/assets/{id}", get(get_asset));
     if fault_injection {
@@ -135,6 +136,25 @@ async fn clear_faults(State(st): State<AppState>) -> ApiResult<StatusCode> {
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `"sample": 5000` or `"sample": "full"`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SampleArg {
+    Rows(u64),
+    Text(String),
+}
+
+impl SampleArg {
+    fn parse(self) -> Result<SampleSize, ApiError> {
+        let text = match self {
+            SampleArg::Rows(n) => n.to_string(),
+            SampleArg::Text(t) => t,
+        };
+        text.parse()
+            .map_err(|e: String| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e))
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NewSource {
@@ -142,31 +162,39 @@ struct NewSource {
     uri: String,
     #[serde(default)]
     site: Option<String>,
+    #[serde(default)]
+    sample: Option<SampleArg>,
 }
 
 async fn add_source(
     State(st): State<AppState>,
     Body(req): Body<NewSource>,
-) -> ApiResult<(StatusCode, Json<pursight_actors::domain::Source>)> {
-    let s = st.node.add_source(&req.id, &req.uri, req.site).await?;
-    Ok((StatusCode::CREATED, Json(s)))
+) -> ApiResult<(StatusCode, Json<SourceView>)> {
+    let sample = req.sample.map(SampleArg::parse).transpose()?;
+    let s = st
+        .node
+        .add_source(&req.id, &req.uri, req.site, sample)
+        .await?;
+    Ok((StatusCode::CREATED, Json(SourceView::from(&s))))
 }
 
 async fn list_sources(
     State(st): State<AppState>,
     Q(o): Q<ReadOpts>,
-) -> ApiResult<Json<Vec<pursight_actors::domain::Source>>> {
+) -> ApiResult<Json<Vec<SourceView>>> {
     st.node.read_barrier(o.consistency).await?;
-    Ok(Json(st.node.sources()?))
+    Ok(Json(
+        st.node.sources()?.iter().map(SourceView::from).collect(),
+    ))
 }
 
 async fn get_source(
     State(st): State<AppState>,
     Path(id): Path<String>,
     Q(o): Q<ReadOpts>,
-) -> ApiResult<Json<pursight_actors::domain::Source>> {
+) -> ApiResult<Json<SourceView>> {
     st.node.read_barrier(o.consistency).await?;
-    Ok(Json(st.node.source(&id)?))
+    Ok(Json(SourceView::from(&st.node.source(&id)?)))
 }
 
 async fn remove_source(
@@ -181,14 +209,24 @@ async fn remove_source(
 #[serde(deny_unknown_fields)]
 struct NewScan {
     source: String,
+    /// Scan tables whose fingerprint did not change too.
+    #[serde(default)]
+    force: bool,
 }
 
 async fn start_scan(
     State(st): State<AppState>,
     Body(req): Body<NewScan>,
 ) -> ApiResult<(StatusCode, Json<pursight_actors::domain::ScanJob>)> {
-    let job = st.node.start_scan(&req.source).await?;
+    let job = st.node.start_scan(&req.source, req.force).await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+async fn cancel_scan(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<pursight_actors::domain::ScanJob>> {
+    Ok(Json(st.node.cancel_scan(&id).await?))
 }
 
 async fn list_scans(

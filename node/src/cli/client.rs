@@ -3,12 +3,14 @@
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
-use pursight_actors::domain::{ScanJob, ScanState, Source, TableAsset};
+use pursight_actors::connectors::redact_uri;
+use pursight_actors::domain::{ScanJob, ScanState, TableAsset};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::{CatalogCmd, Cmd, Global, SourceCmd, output, source_id_from_uri};
+use crate::service::{SourceView, stored_uri};
 
 pub(super) struct Client {
     http: reqwest::Client,
@@ -81,11 +83,13 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
             source,
             name,
             no_wait,
+            force,
+            sample,
         } => {
             let id = if source.contains("://") {
                 let id = name.unwrap_or_else(|| source_id_from_uri(&source));
-                match c.get::<Source>(&format!("/sources/{}", enc(&id))).await {
-                    Ok(s) if s.uri == source => {}
+                match c.get::<SourceView>(&format!("/sources/{}", enc(&id))).await {
+                    Ok(s) if s.uri == redact_uri(&stored_uri(&source)) => {}
                     Ok(s) => bail!(
                         "source `{id}` is already registered for {}; pass --name",
                         s.uri
@@ -94,7 +98,7 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
                         c.send(
                             Method::POST,
                             "/sources",
-                            Some(json!({"id": id, "uri": source})),
+                            Some(json!({"id": id, "uri": source, "sample": sample.map(|s| s.to_string())})),
                         )
                         .await?;
                     }
@@ -104,7 +108,11 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
                 source
             };
             let (_, v) = c
-                .send(Method::POST, "/scans", Some(json!({"source": id})))
+                .send(
+                    Method::POST,
+                    "/scans",
+                    Some(json!({"source": id, "force": force})),
+                )
                 .await?;
             let mut job: ScanJob = serde_json::from_value(v)?;
             if no_wait {
@@ -115,31 +123,45 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
                     Ok(())
                 };
             }
+            let interactive = g.format == super::Format::Table;
             while !job.state.is_terminal() {
                 tokio::time::sleep(Duration::from_millis(200)).await;
                 job = c.get(&format!("/scans/{}", enc(&job.id))).await?;
+                if interactive {
+                    eprint!("\r{}   ", output::progress_bar(&job));
+                }
+            }
+            if interactive {
+                eprintln!();
             }
             eprintln!("{}", output::scan_line(&job));
             if job.state == ScanState::Failed {
                 bail!("scan failed: {}", job.error.unwrap_or_default());
             }
             let tables: Vec<TableAsset> = c.get(&format!("/assets?source={}", enc(&id))).await?;
-            let tables: Vec<TableAsset> =
-                tables.into_iter().filter(|t| t.scan_id == job.id).collect();
+            let tables: Vec<TableAsset> = tables
+                .into_iter()
+                .filter(|t| t.deleted_at_ms.is_none())
+                .collect();
             output::tables(g.format, &tables)
         }
-        Cmd::Source(SourceCmd::Add { id, uri, site }) => {
+        Cmd::Source(SourceCmd::Add {
+            id,
+            uri,
+            site,
+            sample,
+        }) => {
             let (_, v) = c
                 .send(
                     Method::POST,
                     "/sources",
-                    Some(json!({"id": id, "uri": uri, "site": site})),
+                    Some(json!({"id": id, "uri": uri, "site": site, "sample": sample.map(|s| s.to_string())})),
                 )
                 .await?;
             output::sources(g.format, &[serde_json::from_value(v)?])
         }
         Cmd::Source(SourceCmd::List) => {
-            output::sources(g.format, &c.get::<Vec<Source>>("/sources").await?)
+            output::sources(g.format, &c.get::<Vec<SourceView>>("/sources").await?)
         }
         Cmd::Source(SourceCmd::Rm { id }) => {
             c.send(Method::DELETE, &format!("/sources/{}", enc(&id)), None)

@@ -84,8 +84,8 @@ pub(super) async fn run(g: &Global, serve_after: bool, listen: &str) -> anyhow::
         ("northwind_files", "file", files),
     ] {
         let uri = format!("{scheme}://{}", path.display());
-        let id = embedded::ensure_source(&node, &uri, Some(id)).await?;
-        all.extend(embedded::scan_and_wait(&node, &id, g.format).await?);
+        let id = embedded::ensure_source(&node, &uri, Some(id), None).await?;
+        all.extend(embedded::scan_and_wait(&node, &id, g.format, false).await?);
     }
     let findings: Vec<Finding> = all
         .iter()

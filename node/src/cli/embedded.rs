@@ -7,7 +7,9 @@ use super::{
     CatalogCmd, Cmd, Format, Global, SourceCmd, default_data_dir, output, source_id_from_uri,
 };
 use crate::node::{Node, NodeOptions};
-use crate::service::{Asset, AssetQuery};
+use crate::service::{Asset, AssetQuery, SourceView, stored_uri};
+use pursight_actors::connectors::redact_uri;
+use pursight_actors::domain::SampleSize;
 
 /// Opens the embedded node on the data folder of `g`.
 pub(super) async fn open(g: &Global) -> anyhow::Result<Arc<Node>> {
@@ -24,16 +26,34 @@ pub(super) async fn run(g: &Global, cmd: Cmd) -> anyhow::Result<()> {
 
 async fn dispatch(g: &Global, node: &Arc<Node>, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
-        Cmd::Scan { source, name, .. } => {
-            let id = ensure_source(node, &source, name.as_deref()).await?;
-            let tables = scan_and_wait(node, &id, g.format).await?;
+        Cmd::Scan {
+            source,
+            name,
+            force,
+            sample,
+            ..
+        } => {
+            let id = ensure_source(node, &source, name.as_deref(), sample).await?;
+            let tables = scan_and_wait(node, &id, g.format, force).await?;
             output::tables(g.format, &tables)
         }
-        Cmd::Source(SourceCmd::Add { id, uri, site }) => {
-            let s = node.add_source(&id, &uri, site).await?;
-            output::sources(g.format, &[s])
+        Cmd::Source(SourceCmd::Add {
+            id,
+            uri,
+            site,
+            sample,
+        }) => {
+            let s = node.add_source(&id, &uri, site, sample).await?;
+            output::sources(g.format, &[SourceView::from(&s)])
         }
-        Cmd::Source(SourceCmd::List) => output::sources(g.format, &node.sources()?),
+        Cmd::Source(SourceCmd::List) => output::sources(
+            g.format,
+            &node
+                .sources()?
+                .iter()
+                .map(SourceView::from)
+                .collect::<Vec<_>>(),
+        ),
         Cmd::Source(SourceCmd::Rm { id }) => {
             node.remove_source(&id).await?;
             eprintln!("removed source `{id}`");
@@ -67,6 +87,7 @@ pub(super) async fn ensure_source(
     node: &Node,
     source: &str,
     name: Option<&str>,
+    sample: Option<SampleSize>,
 ) -> anyhow::Result<String> {
     if !source.contains("://") {
         node.source(source)?;
@@ -76,12 +97,12 @@ pub(super) async fn ensure_source(
         .map(String::from)
         .unwrap_or_else(|| source_id_from_uri(source));
     match node.source(&id) {
-        Ok(existing) if existing.uri == source => Ok(id),
+        Ok(existing) if existing.uri == stored_uri(source) => Ok(id),
         Ok(existing) => anyhow::bail!(
             "source `{id}` is already registered for {}; pass --name to register {source} under another id",
-            existing.uri
+            redact_uri(&existing.uri)
         ),
-        Err(_) => Ok(node.add_source(&id, source, None).await?.id),
+        Err(_) => Ok(node.add_source(&id, source, None, sample).await?.id),
     }
 }
 
@@ -90,17 +111,14 @@ pub(super) async fn scan_and_wait(
     node: &Node,
     id: &str,
     format: Format,
+    force: bool,
 ) -> anyhow::Result<Vec<pursight_actors::domain::TableAsset>> {
-    let job = node.start_scan(id).await?;
+    let job = node.start_scan(id, force).await?;
     let interactive = format == Format::Table;
     let done = node
         .wait_scan(&job.id, |j| {
             if interactive {
-                let p = &j.progress;
-                eprint!(
-                    "\rscanning {}: {}/{} tables, {} values sampled   ",
-                    j.source, p.tables_done, p.tables_total, p.values_sampled
-                );
+                eprint!("\r{}   ", output::progress_bar(j));
                 let _ = std::io::stderr().flush();
             }
         })
@@ -120,6 +138,6 @@ pub(super) async fn scan_and_wait(
     // the catalog but are not part of this result.
     Ok(tables
         .into_iter()
-        .filter(|t| t.scan_id == done.id)
+        .filter(|t| t.deleted_at_ms.is_none())
         .collect())
 }

@@ -12,6 +12,7 @@ mod serve;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pursight_actors::domain::SampleSize;
 
 /// Find, catalog and classify sensitive data where it lives.
 #[derive(Parser, Debug)]
@@ -90,6 +91,12 @@ pub enum Cmd {
         /// With --endpoint: return right after queuing instead of waiting for the result.
         #[arg(long)]
         no_wait: bool,
+        /// Scan every table, also those unchanged since the last scan.
+        #[arg(long)]
+        force: bool,
+        /// When registering a URI: rows sampled per table, or `full` for exact profiles.
+        #[arg(long)]
+        sample: Option<SampleSize>,
     },
     /// Register, list or remove data sources.
     #[command(subcommand)]
@@ -226,6 +233,9 @@ pub enum SourceCmd {
         /// Site label (where the data lives).
         #[arg(long)]
         site: Option<String>,
+        /// Rows sampled per table (default 1000), or `full` for exact profiles.
+        #[arg(long)]
+        sample: Option<SampleSize>,
     },
     /// List sources.
     List,

@@ -2,7 +2,9 @@
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
-use pursight_actors::domain::{Classification, ScanJob, Source, TableAsset};
+use pursight_actors::domain::{Classification, ScanJob, TableAsset};
+
+use crate::service::SourceView;
 use serde::Serialize;
 
 use super::Format;
@@ -35,34 +37,54 @@ fn classification_text(c: &Classification) -> String {
 }
 
 /// Sources.
-pub(super) fn sources(format: Format, list: &[Source]) -> anyhow::Result<()> {
+pub(super) fn sources(format: Format, list: &[SourceView]) -> anyhow::Result<()> {
     if format == Format::Json {
         return json(list);
     }
-    let mut t = table(&["ID", "KIND", "URI", "SITE"]);
+    let mut t = table(&["ID", "KIND", "URI", "SITE", "SAMPLE", "CREDENTIALS"]);
     for s in list {
         t.add_row(vec![
             s.id.clone(),
             s.kind.to_string(),
             s.uri.clone(),
             s.site.clone().unwrap_or_default(),
+            s.sample.clone().unwrap_or_else(|| "default".into()),
+            s.credentials.clone(),
         ]);
     }
     println!("{t}");
     Ok(())
 }
 
+/// A scan's progress as a bar: `scanning crm [#####.....] 12/24 tables, 48000 rows`.
+pub(super) fn progress_bar(j: &ScanJob) -> String {
+    const WIDTH: u32 = 24;
+    let p = &j.progress;
+    let filled = (p.tables_done.min(p.tables_total) * WIDTH)
+        .checked_div(p.tables_total)
+        .unwrap_or(0);
+    let bar: String = (0..WIDTH)
+        .map(|i| if i < filled { '#' } else { '.' })
+        .collect();
+    format!(
+        "scanning {} [{bar}] {}/{} tables, {} rows read, {} sensitive columns",
+        j.source, p.tables_done, p.tables_total, p.rows_read, p.sensitive_columns
+    )
+}
+
 /// One scan job as a one-line summary.
 pub(super) fn scan_line(j: &ScanJob) -> String {
     let p = &j.progress;
     let mut line = format!(
-        "scan {} of `{}`: {} — {}/{} tables, {} columns, {} values sampled, {} sensitive columns",
+        "scan {} of `{}`: {} — {}/{} tables ({} unchanged, skipped), {} columns, {} rows read, {} values sampled, {} sensitive columns",
         j.id,
         j.source,
         j.state,
         p.tables_done,
         p.tables_total,
+        p.tables_skipped,
         p.columns_done,
+        p.rows_read,
         p.values_sampled,
         p.sensitive_columns
     );

@@ -60,6 +60,10 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, JoinError> {
         .save(&tls_dir)
         .map_err(|e| JoinError::Write(tls_dir.clone(), e.to_string()))?;
     write_secret(&tls_dir.join("ca.key"), &ca.key_pem)?;
+    write_secret(
+        &tls_dir.join("secrets.key"),
+        &pursight_actors::secrets::SecretBox::new_key_hex(),
+    )?;
     let token_file = opts.out.join("admin.token");
     write_secret(&token_file, &random_token())?;
     let config = NodeConfig {

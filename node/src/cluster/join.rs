@@ -32,6 +32,7 @@ pub async fn serve(
     ca: Option<&CertifiedKey>,
     cluster_name: &str,
     admin_token: &str,
+    secrets_key: &str,
     req: JoinRequest,
 ) -> Result<JoinResponse, String> {
     let ca = ca.ok_or(
@@ -113,6 +114,7 @@ pub async fn serve(
         cert_pem,
         ca_key_pem: (role == Role::Core).then(|| ca.key_pem.clone()),
         admin_token: admin_token.to_string(),
+        secrets_key: secrets_key.to_string(),
         peers: membership::members(raft),
     })
 }
@@ -186,6 +188,7 @@ pub async fn join(opts: &JoinOptions) -> Result<PathBuf, JoinError> {
         write_secret(&tls_dir.join("ca.key"), key)?;
     }
     write_secret(&opts.dir.join("admin.token"), &resp.admin_token)?;
+    write_secret(&tls_dir.join("secrets.key"), &resp.secrets_key)?;
     let config = NodeConfig {
         version: 1,
         node_id: resp.node_id,

@@ -23,15 +23,22 @@ pub struct PeerService {
     /// The cluster CA, with its key on core nodes (they sign joins).
     ca: Option<CertifiedKey>,
     admin_token: String,
+    secrets_key: String,
 }
 
 impl PeerService {
-    pub fn new(cluster_name: String, ca: Option<CertifiedKey>, admin_token: String) -> Arc<Self> {
+    pub fn new(
+        cluster_name: String,
+        ca: Option<CertifiedKey>,
+        admin_token: String,
+        secrets_key: String,
+    ) -> Arc<Self> {
         Arc::new(Self {
             raft: watch::Sender::new(None),
             cluster_name,
             ca,
             admin_token,
+            secrets_key,
         })
     }
 
@@ -115,6 +122,7 @@ impl pursight_mesh::Service for PeerService {
             self.ca.as_ref(),
             &self.cluster_name,
             &self.admin_token,
+            &self.secrets_key,
             req,
         )
         .await;

@@ -117,6 +117,8 @@ pub struct JoinResponse {
     pub ca_key_pem: Option<String>,
     /// The cluster's admin API token (members share it until per-user tokens replicate).
     pub admin_token: String,
+    /// The key that seals source passwords (hex), so any member can open them.
+    pub secrets_key: String,
     /// Current members (id, mesh address), to reach the cluster after a restart.
     pub peers: Vec<(u64, String)>,
 }

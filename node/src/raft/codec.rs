@@ -3,8 +3,9 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 
-/// The on-disk format of every value this node writes.
-const FORMAT_VERSION: u8 = 1;
+/// The on-disk format of every value this node writes. 2: sources, assets, profiles and
+/// scan jobs gained discovery metadata, fingerprints and sealed credentials.
+const FORMAT_VERSION: u8 = 2;
 
 /// Why a stored value could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -13,7 +14,9 @@ pub enum CodecError {
     Encode(#[from] bincode::error::EncodeError),
     #[error("decoding failed: {0}")]
     Decode(#[from] bincode::error::DecodeError),
-    #[error("stored value has format version {found}, this build reads {FORMAT_VERSION}")]
+    #[error(
+        "stored value has format version {found}, this build reads {FORMAT_VERSION}: the data folder was written by another pursight version (export what you need with it, then start this one on a fresh folder)"
+    )]
     Version { found: u8 },
     #[error("stored value is empty")]
     Empty,

@@ -555,6 +555,21 @@ impl Cluster for RaftNode {
     fn node_id(&self) -> u64 {
         self.id
     }
+
+    fn tables_of(
+        &self,
+        source: &str,
+    ) -> Result<Vec<pursight_actors::domain::TableAsset>, ClusterError> {
+        self.reader
+            .tables_of(source)
+            .map_err(|e| ClusterError::Storage(e.to_string()))
+    }
+
+    fn scan(&self, id: &str) -> Result<Option<pursight_actors::domain::ScanJob>, ClusterError> {
+        self.reader
+            .scan(id)
+            .map_err(|e| ClusterError::Storage(e.to_string()))
+    }
 }
 
 #[cfg(test)]

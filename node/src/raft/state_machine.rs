@@ -377,10 +377,49 @@ fn apply_command(
             if sources.get(table.source.as_bytes())?.is_none() {
                 CommandResult::NotFound(format!("source `{}`", table.source))
             } else {
-                tx_put(tables, &table.id, table)?;
+                let mut table = table.clone();
+                table.deleted_at_ms = None;
+                // Columns the source dropped stay in the catalog, marked deleted.
+                if let Some(old) = tx_get::<TableAsset>(tables, &table.id)? {
+                    for c in old.columns {
+                        if !table.columns.iter().any(|n| n.name == c.name) {
+                            let at = c.deleted_at_ms.unwrap_or(table.scanned_at_ms);
+                            table.columns.push(pursight_actors::domain::Column {
+                                deleted_at_ms: Some(at),
+                                ..c
+                            });
+                        }
+                    }
+                }
+                tx_put(tables, &table.id, &table)?;
                 CommandResult::Done
             }
         }
+        Command::MarkTablesDeleted { source, ids, at_ms } => {
+            let prefix = format!("{}.", id_segment(source));
+            for id in ids.iter().filter(|id| id.starts_with(&prefix)) {
+                if let Some(mut t) = tx_get::<TableAsset>(tables, id)?
+                    && t.deleted_at_ms.is_none()
+                {
+                    t.deleted_at_ms = Some(*at_ms);
+                    tx_put(tables, id, &t)?;
+                }
+            }
+            CommandResult::Done
+        }
+        Command::CancelScan { id, at_ms } => match tx_get::<ScanJob>(scans, id)? {
+            None => CommandResult::NotFound(format!("scan `{id}`")),
+            Some(job) if job.state.is_terminal() => {
+                CommandResult::Conflict(format!("scan `{id}` is already {}", job.state))
+            }
+            Some(mut job) => {
+                job.state = ScanState::Cancelled;
+                job.finished_at_ms = Some(*at_ms);
+                job.error = Some("cancelled".into());
+                tx_put(scans, id, &job)?;
+                CommandResult::Scan(job)
+            }
+        },
         Command::RegisterNode(record) => {
             // A re-registration (restart with new addresses) keeps the join time.
             let key = node_key(record.id);

@@ -41,6 +41,8 @@ fn source(id: &str) -> Source {
         uri: format!("sqlite:///tmp/{id}.db"),
         site: None,
         created_at_ms: 1,
+        sample: None,
+        sealed_password: None,
     }
 }
 
@@ -56,6 +58,12 @@ fn table(source: &str, name: &str) -> TableAsset {
         columns: vec![],
         scan_id: "s1".into(),
         scanned_at_ms: 2,
+        comment: None,
+        definition: None,
+        primary_key: vec![],
+        foreign_keys: vec![],
+        fingerprint: None,
+        deleted_at_ms: None,
     }
 }
 
@@ -110,6 +118,7 @@ async fn commands_apply_their_rules_and_survive_a_restart() {
             created_at_ms: 5,
             started_at_ms: None,
             finished_at_ms: None,
+            force: false,
         };
         node.propose(Command::CreateScan(job)).await.expect("scan");
         let done = |state| Command::UpdateScan {
