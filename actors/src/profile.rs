@@ -29,13 +29,14 @@ enum Order {
 fn order_of(data_type: &str) -> Order {
     let t = data_type.to_ascii_lowercase();
     let has = |w: &[&str]| w.iter().any(|x| t.contains(x));
-    if has(&["interval"]) {
+    // A mix of types (`int32|string`, from documents and JSON) has no single order.
+    if has(&["interval", "|"]) {
         Order::None
     } else if has(&["date", "time", "year"]) {
         Order::Temporal
     } else if has(&[
         "int", "numeric", "decimal", "float", "double", "real", "serial", "number", "money",
-    ]) && !has(&["point", "[]"])
+    ]) && !has(&["point", "[]", "array<"])
     {
         Order::Numeric
     } else {

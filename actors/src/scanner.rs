@@ -5,7 +5,16 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use ractor::{Actor, ActorProcessingErr, ActorRef, call};
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
+use ractor::factory::queues::DefaultQueue;
+use ractor::factory::routing::QueuerRouting;
+use ractor::factory::{
+    DiscardHandler, DiscardMode, DiscardReason, DiscardSettings, Factory, FactoryArguments,
+    FactoryMessage, Job, Worker, WorkerBuilder, WorkerId,
+};
+use ractor::{ActorProcessingErr, ActorRef, call};
 
 use crate::cataloger::CatalogerMsg;
 use crate::classifier::{ClassifierMsg, ColumnValues};
@@ -26,6 +35,10 @@ pub struct ScanSettings {
     pub sample_rows: usize,
     /// Shortest time between two progress updates written to the cluster.
     pub progress_every: Duration,
+    /// Scans that run at once on this node.
+    pub workers: usize,
+    /// Scans that may wait for a worker; more are refused.
+    pub queue_limit: usize,
 }
 
 impl Default for ScanSettings {
@@ -33,6 +46,8 @@ impl Default for ScanSettings {
         Self {
             sample_rows: 1000,
             progress_every: Duration::from_millis(500),
+            workers: 2,
+            queue_limit: 64,
         }
     }
 }
@@ -46,12 +61,16 @@ pub struct Pipeline {
     pub policy: ActorRef<PolicyMsg>,
 }
 
-/// Messages of the scanner.
-pub enum ScannerMsg {
-    Run { job: ScanJob, pipeline: Pipeline },
+/// A scan for the pool: the job and the actors it talks to.
+pub struct ScanRequest {
+    pub job: ScanJob,
+    pub pipeline: Pipeline,
 }
 
-/// What the scanner starts with.
+/// Messages of the scanner pool (a `ractor::factory` of scan workers).
+pub type ScannerMsg = FactoryMessage<String, ScanRequest>;
+
+/// What every scan worker shares.
 pub struct ScannerArgs {
     pub cluster: Arc<dyn Cluster>,
     pub registry: ConnectorRegistry,
@@ -59,45 +78,154 @@ pub struct ScannerArgs {
     pub supervisor: ActorRef<SupervisorMsg>,
 }
 
-/// The scanner actor.
-pub struct ScannerActor;
+/// The scanner pool: `settings.workers` workers behind a queue of at most
+/// `settings.queue_limit` waiting scans; a scan beyond that is refused (failed with the
+/// reason) instead of piling up.
+pub type ScannerPool = Factory<String, ScanRequest, (), ScanWorker, PoolRouting, PoolQueue>;
 
-impl Actor for ScannerActor {
-    type Msg = ScannerMsg;
-    type State = ScannerArgs;
-    type Arguments = ScannerArgs;
+type PoolRouting = QueuerRouting<String, ScanRequest>;
+type PoolQueue = DefaultQueue<String, ScanRequest>;
+/// What the pool is spawned with.
+pub type ScannerPoolArgs =
+    FactoryArguments<String, ScanRequest, (), ScanWorker, PoolRouting, PoolQueue>;
+
+/// The pool and its arguments, ready to spawn.
+pub fn scanner_pool(args: ScannerArgs) -> (ScannerPool, ScannerPoolArgs) {
+    let workers = args.settings.workers.max(1);
+    let limit = args.settings.queue_limit;
+    let shared = Arc::new(args);
+    let factory_args = FactoryArguments::builder()
+        .worker_builder(Box::new(ScanWorkerBuilder {
+            shared: shared.clone(),
+        }) as Box<dyn WorkerBuilder<ScanWorker, ()>>)
+        .num_initial_workers(workers)
+        .router(QueuerRouting::default())
+        .queue(DefaultQueue::default())
+        .discard_handler(
+            Arc::new(QueueFull { shared }) as Arc<dyn DiscardHandler<String, ScanRequest>>
+        )
+        .discard_settings(DiscardSettings::Static {
+            limit,
+            mode: DiscardMode::Newest,
+        })
+        .build();
+    (ScannerPool::default(), factory_args)
+}
+
+struct ScanWorkerBuilder {
+    shared: Arc<ScannerArgs>,
+}
+
+impl WorkerBuilder<ScanWorker, ()> for ScanWorkerBuilder {
+    fn build(&mut self, _wid: WorkerId) -> (ScanWorker, ()) {
+        (
+            ScanWorker {
+                shared: self.shared.clone(),
+            },
+            (),
+        )
+    }
+}
+
+/// Fails a scan the full queue had to refuse (backpressure), saying why.
+struct QueueFull {
+    shared: Arc<ScannerArgs>,
+}
+
+impl DiscardHandler<String, ScanRequest> for QueueFull {
+    fn discard(&self, reason: DiscardReason, job: &mut Job<String, ScanRequest>) {
+        let shared = self.shared.clone();
+        let scan = job.msg.job.clone();
+        let why = match reason {
+            DiscardReason::Loadshed => format!(
+                "refused: {} scans are already waiting on this node; try again later",
+                shared.settings.queue_limit
+            ),
+            other => format!("refused by the scanner pool ({other:?})"),
+        };
+        tokio::spawn(async move {
+            crate::supervisor::fail_job(shared.cluster.as_ref(), &scan, &why).await;
+            let _ = shared.supervisor.cast(SupervisorMsg::ScanEnded {
+                job_id: scan.id.clone(),
+            });
+        });
+    }
+}
+
+/// One worker of the scanner pool: runs one scan at a time.
+pub struct ScanWorker {
+    shared: Arc<ScannerArgs>,
+}
+
+impl Worker for ScanWorker {
+    type Key = String;
+    type Message = ScanRequest;
+    type Arguments = ();
+    type State = ();
 
     async fn pre_start(
         &self,
-        _myself: ActorRef<Self::Msg>,
-        args: ScannerArgs,
-    ) -> Result<ScannerArgs, ActorProcessingErr> {
-        Ok(args)
+        _wid: WorkerId,
+        _factory: &ActorRef<ScannerMsg>,
+        _args: (),
+    ) -> Result<(), ActorProcessingErr> {
+        Ok(())
     }
 
     async fn handle(
         &self,
-        _myself: ActorRef<Self::Msg>,
-        msg: Self::Msg,
-        st: &mut ScannerArgs,
-    ) -> Result<(), ActorProcessingErr> {
-        let ScannerMsg::Run { job, pipeline } = msg;
+        _wid: WorkerId,
+        _factory: &ActorRef<ScannerMsg>,
+        job: Job<String, ScanRequest>,
+        _state: &mut (),
+    ) -> Result<String, ActorProcessingErr> {
+        let st = self.shared.as_ref();
+        let ScanRequest {
+            job: scan,
+            pipeline,
+        } = job.msg;
+        let running = metrics::gauge!("pursight_scans_running");
+        running.increment(1.0);
         let mut run = ScanRun {
             cluster: st.cluster.as_ref(),
-            job: &job,
+            job: &scan,
             progress: ScanProgress::default(),
             last_report: Instant::now(),
             settings: &st.settings,
         };
-        let outcome = run.execute(&st.registry, &pipeline).await;
+        // A panic in a connector (a driver bug, a hostile file) fails this scan with its
+        // message; the worker, the pool and the node carry on.
+        let outcome = AssertUnwindSafe(run.execute(&st.registry, &pipeline))
+            .catch_unwind()
+            .await;
+        running.decrement(1.0);
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(panic) => {
+                let reason = panic_message(panic.as_ref());
+                tracing::error!(job = %scan.id, %reason, "scan panicked");
+                // The supervisor counts the crash before anyone can see the job failed.
+                let _ = st.supervisor.cast(SupervisorMsg::ScanCrashed {
+                    job_id: scan.id.clone(),
+                    reason: reason.clone(),
+                });
+                crate::supervisor::fail_job(
+                    st.cluster.as_ref(),
+                    &scan,
+                    &format!("scanner crashed: {reason}"),
+                )
+                .await;
+                return Ok(job.key);
+            }
+        };
         let (state, error) = match outcome {
             Err(e) if e == CANCELLED => {
                 // The cancel command already made the job terminal.
                 metrics::counter!("pursight_scans_total", "state" => "cancelled").increment(1);
                 let _ = st.supervisor.cast(SupervisorMsg::ScanEnded {
-                    job_id: job.id.clone(),
+                    job_id: scan.id.clone(),
                 });
-                return Ok(());
+                return Ok(job.key);
             }
             Ok(failures) if failures.is_empty() => (ScanState::Done, None),
             Ok(failures) => (
@@ -113,10 +241,18 @@ impl Actor for ScannerActor {
         metrics::counter!("pursight_scans_total", "state" => state.to_string()).increment(1);
         run.report(state, error).await;
         let _ = st.supervisor.cast(SupervisorMsg::ScanEnded {
-            job_id: job.id.clone(),
+            job_id: scan.id.clone(),
         });
-        Ok(())
+        Ok(job.key)
     }
+}
+
+/// The text of a panic payload.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic without a message".into())
 }
 
 /// The outcome of a scan stopped by a user.
@@ -200,12 +336,17 @@ impl ScanRun<'_> {
                     .is_some_and(|k| k.fingerprint == t.fingerprint && k.deleted_at_ms.is_none());
             if unchanged {
                 self.progress.tables_skipped += 1;
+                metrics::counter!("pursight_scan_tables_total", "outcome" => "skipped")
+                    .increment(1);
                 self.progress.tables_done += 1;
                 continue;
             }
             match conn.scan_table(t, size).await {
                 Ok(scan) => {
                     self.progress.rows_read += scan.rows_read;
+                    metrics::counter!("pursight_scan_rows_read_total").increment(scan.rows_read);
+                    metrics::counter!("pursight_scan_tables_total", "outcome" => "scanned")
+                        .increment(1);
                     let asset = self.build_asset(&source.id, t, scan, pipeline).await?;
                     self.progress.sensitive_columns += asset
                         .columns

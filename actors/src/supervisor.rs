@@ -21,7 +21,8 @@ use crate::cluster::Cluster;
 use crate::connectors::ConnectorRegistry;
 use crate::domain::{Command, ScanJob, ScanState, now_ms};
 use crate::policy::{PolicyActor, PolicyMsg};
-use crate::scanner::{Pipeline, ScanSettings, ScannerActor, ScannerArgs, ScannerMsg};
+use crate::scanner::{Pipeline, ScanRequest, ScanSettings, ScannerArgs, ScannerMsg, scanner_pool};
+use ractor::factory::{FactoryMessage, Job};
 
 /// How many restarts a child may use within a window before the supervisor gives up.
 #[derive(Clone, Copy, Debug)]
@@ -84,6 +85,8 @@ pub enum SupervisorMsg {
     StartScan(ScanJob),
     /// The scanner finished a job (done or failed) on its own.
     ScanEnded { job_id: String },
+    /// A scan panicked (its job is already failed): counts as a scanner restart.
+    ScanCrashed { job_id: String, reason: String },
     /// Restart a child after its backoff.
     Respawn(Child),
     /// Restarts so far, per child.
@@ -121,11 +124,12 @@ impl SupervisorState {
     fn dispatch(&mut self, job: ScanJob) {
         match (self.scanner.as_ref(), self.pipeline()) {
             (Some(scanner), Some(pipeline)) => {
+                let request = ScanRequest {
+                    job: job.clone(),
+                    pipeline,
+                };
                 if scanner
-                    .cast(ScannerMsg::Run {
-                        job: job.clone(),
-                        pipeline,
-                    })
+                    .cast(FactoryMessage::Dispatch(Job::new(job.id.clone(), request)))
                     .is_ok()
                 {
                     self.in_flight.push_back(job);
@@ -152,7 +156,8 @@ async fn spawn_child(
                 settings: st.args.settings.clone(),
                 supervisor: myself.clone(),
             };
-            let (r, _) = Actor::spawn_linked(None, ScannerActor, args, cell).await?;
+            let (pool, pool_args) = scanner_pool(args);
+            let (r, _) = Actor::spawn_linked(None, pool, pool_args, cell).await?;
             let id = r.get_id();
             st.scanner = Some(r);
             id
@@ -220,6 +225,17 @@ impl Actor for RootSupervisor {
         match msg {
             SupervisorMsg::StartScan(job) => st.dispatch(job),
             SupervisorMsg::ScanEnded { job_id } => st.in_flight.retain(|j| j.id != job_id),
+            SupervisorMsg::ScanCrashed { job_id, reason } => {
+                st.in_flight.retain(|j| j.id != job_id);
+                tracing::error!(actor = "scanner", %reason, "scan worker crashed");
+                metrics::counter!("pursight_actor_restarts_total", "actor" => "scanner")
+                    .increment(1);
+                *st.total_restarts.entry("scanner").or_default() += 1;
+                if let Some(why) = over_budget(st, Child::Scanner) {
+                    tracing::error!("{why}");
+                    myself.stop(Some(why));
+                }
+            }
             SupervisorMsg::Respawn(child) => {
                 spawn_child(&myself, st, child).await?;
                 tracing::info!(actor = child.label(), "restarted");
@@ -256,44 +272,45 @@ impl Actor for RootSupervisor {
         match child {
             Child::Scanner => {
                 st.scanner = None;
-                // The job at the head was running when the scanner died; the rest were only
-                // queued in its mailbox and run again on the new scanner.
-                if let Some(job) = st.in_flight.pop_front() {
-                    fail_job(
-                        st.args.cluster.as_ref(),
-                        &job,
-                        &format!("scanner crashed: {reason}"),
-                    )
-                    .await;
-                }
+                // The pool itself died (a worker's scan panic is caught and never gets
+                // here): which of its jobs were running is unknown, so all run again on
+                // the new pool; a scan is idempotent.
                 st.waiting.extend(st.in_flight.drain(..));
             }
             Child::Classifier => st.classifier = None,
             Child::Cataloger => st.cataloger = None,
             Child::Policy => st.policy = None,
         }
-        let now = Instant::now();
-        let recent = st.recent_restarts.entry(child).or_default();
-        recent.retain(|t| now.duration_since(*t) < st.args.budget.within);
-        if recent.len() >= st.args.budget.max_restarts {
-            let why = format!(
-                "{} failed {} times within {:?}; giving up",
-                child.label(),
-                recent.len() + 1,
-                st.args.budget.within
-            );
+        if let Some(why) = over_budget(st, child) {
             tracing::error!("{why}");
             myself.stop(Some(why));
             return Ok(());
         }
-        let delay = st.args.budget.backoff * 2u32.saturating_pow(recent.len() as u32);
-        recent.push_back(now);
+        let earlier = st.recent_restarts.get(&child).map_or(0, VecDeque::len);
+        let delay = st.args.budget.backoff * 2u32.saturating_pow(earlier.saturating_sub(1) as u32);
         myself.send_after(delay, move || SupervisorMsg::Respawn(child));
         Ok(())
     }
 }
 
-async fn fail_job(cluster: &dyn Cluster, job: &ScanJob, reason: &str) {
+/// Records a restart of `child`; `Some(reason)` when it exceeds the restart budget.
+fn over_budget(st: &mut SupervisorState, child: Child) -> Option<String> {
+    let now = Instant::now();
+    let recent = st.recent_restarts.entry(child).or_default();
+    recent.retain(|t| now.duration_since(*t) < st.args.budget.within);
+    if recent.len() >= st.args.budget.max_restarts {
+        return Some(format!(
+            "{} failed {} times within {:?}; giving up",
+            child.label(),
+            recent.len() + 1,
+            st.args.budget.within
+        ));
+    }
+    recent.push_back(now);
+    None
+}
+
+pub(crate) async fn fail_job(cluster: &dyn Cluster, job: &ScanJob, reason: &str) {
     let cmd = Command::UpdateScan {
         id: job.id.clone(),
         state: ScanState::Failed,

@@ -166,18 +166,32 @@ pub struct ScanConfig {
     /// Rows sampled per table.
     #[serde(default = "default_sample_rows")]
     pub sample_rows: usize,
+    /// Scans that run at once on this node.
+    #[serde(default = "default_workers")]
+    pub workers: usize,
+    /// Scans that may wait for a worker; more are refused (backpressure).
+    #[serde(default = "default_queue")]
+    pub queue: usize,
 }
 
 impl Default for ScanConfig {
     fn default() -> Self {
         Self {
             sample_rows: default_sample_rows(),
+            workers: default_workers(),
+            queue: default_queue(),
         }
     }
 }
 
 fn default_sample_rows() -> usize {
     1000
+}
+fn default_workers() -> usize {
+    2
+}
+fn default_queue() -> usize {
+    64
 }
 
 /// A validated config with its secrets resolved.
@@ -267,6 +281,9 @@ impl NodeConfig {
             return Err(invalid(
                 "scan.sample_rows must be between 1 and 1000000".into(),
             ));
+        }
+        if self.scan.workers == 0 || self.scan.workers > 64 {
+            return Err(invalid("scan.workers must be between 1 and 64".into()));
         }
         if self.raft.snapshot_every == 0 {
             return Err(invalid("raft.snapshot_every must be greater than 0".into()));

@@ -134,3 +134,77 @@ async fn an_exhausted_restart_budget_makes_the_node_not_ready() {
     assert!(why.contains("supervisor"), "{why}");
     node.shutdown().await;
 }
+
+/// A source whose only table takes a while to read.
+struct SlowFactory;
+struct Slow;
+
+impl ConnectorFactory for SlowFactory {
+    fn connect<'a>(
+        &'a self,
+        _source_id: &'a str,
+        _uri: &'a url::Url,
+    ) -> BoxFuture<'a, Result<Box<dyn Connector>, ConnectorError>> {
+        Box::pin(async { Ok(Box::new(Slow) as Box<dyn Connector>) })
+    }
+}
+
+impl Connector for Slow {
+    fn list_tables(&mut self) -> BoxFuture<'_, Result<Vec<TableRef>, ConnectorError>> {
+        Box::pin(async {
+            Ok(vec![TableRef::new(
+                "db",
+                "main",
+                "t",
+                AssetKind::Table,
+                "t",
+            )])
+        })
+    }
+
+    fn scan_table<'a>(
+        &'a mut self,
+        _t: &'a TableRef,
+        _n: pursight_actors::domain::SampleSize,
+    ) -> BoxFuture<'a, Result<TableScan, ConnectorError>> {
+        Box::pin(async {
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            Ok(TableScan::default())
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_scan_queue_refuses_more_scans_and_says_why() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut opts = NodeOptions::new(dir.path().join("data"));
+    opts.registry.register("sqlite", Arc::new(SlowFactory));
+    opts.scan.workers = 1;
+    opts.scan.queue_limit = 1;
+    let node = Node::start(opts).await.expect("node");
+    node.add_source("slow", "sqlite:///slow.db", None, None)
+        .await
+        .expect("add");
+    let mut jobs = Vec::new();
+    for _ in 0..5 {
+        jobs.push(node.start_scan("slow", false).await.expect("queued"));
+    }
+    let mut done = 0;
+    let mut refused = 0;
+    for j in jobs {
+        let j = node.wait_scan(&j.id, |_| {}).await.expect("wait");
+        match j.state {
+            ScanState::Done => done += 1,
+            ScanState::Failed => {
+                assert!(j.error.unwrap_or_default().contains("waiting"), "why");
+                refused += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    // One running, one waiting: the rest were refused at once instead of piling up.
+    assert!(done >= 2, "done {done}");
+    assert!(refused >= 1, "refused {refused}");
+    assert_eq!(done + refused, 5);
+    node.shutdown().await;
+}

@@ -50,6 +50,8 @@ pub(super) async fn run_node(config: &Path, fault_injection: bool) -> anyhow::Re
         ..RaftSettings::default()
     };
     opts.scan.sample_rows = cfg.file.scan.sample_rows;
+    opts.scan.workers = cfg.file.scan.workers;
+    opts.scan.queue_limit = cfg.file.scan.queue;
     let node = Node::start(opts).await?;
     tracing::info!(node_id = cfg.file.node_id, data = %cfg.file.data_dir.display(), "node started");
     serve(node, cfg.listen, &cfg.token, |addr| {
