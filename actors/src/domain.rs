@@ -81,6 +81,7 @@ pub enum SourceKind {
     Files,
     Postgres,
     Mysql,
+    Mongodb,
 }
 
 impl fmt::Display for SourceKind {
@@ -90,6 +91,7 @@ impl fmt::Display for SourceKind {
             SourceKind::Files => "files",
             SourceKind::Postgres => "postgres",
             SourceKind::Mysql => "mysql",
+            SourceKind::Mongodb => "mongodb",
         })
     }
 }
@@ -102,6 +104,8 @@ pub enum AssetKind {
     View,
     MaterializedView,
     File,
+    /// A MongoDB collection: its columns are field paths inferred from sampled documents.
+    Collection,
 }
 
 /// A table (or view, or file) with its columns, as cataloged by the last scan.

@@ -13,15 +13,34 @@ use pursight_node::node::{Node, NodeOptions};
 const BIN: &str = env!("CARGO_BIN_EXE_pursight");
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{:08x}", std::process::id(), rand::random::<u32>())
+    format!(
+        "{prefix}_{}_{:08x}",
+        std::process::id(),
+        rand::random::<u32>()
+    )
 }
 
 fn psql(db: &str, sql: &str) {
     let out = Command::new("psql")
-        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-qc", sql])
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            db,
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-qc",
+            sql,
+        ])
         .output()
         .expect("psql");
-    assert!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "psql: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn mariadb(sql: &str) {
@@ -29,7 +48,11 @@ fn mariadb(sql: &str) {
         .args(["-h", "127.0.0.1", "-u", "root", "-e", sql])
         .output()
         .expect("mariadb");
-    assert!(out.status.success(), "mariadb: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "mariadb: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A PostgreSQL database dropped at the end.
@@ -77,18 +100,31 @@ async fn incremental_scans_skip_unchanged_tables_and_keep_deleted_ones() {
     // Statistics of the setup session reach the shared view once it has ended.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let node = Node::start(NodeOptions::new(dir.path())).await.expect("node");
-    node.add_source("pg", &db.uri(), None, None).await.expect("source");
+    let node = Node::start(NodeOptions::new(dir.path()))
+        .await
+        .expect("node");
+    node.add_source("pg", &db.uri(), None, None)
+        .await
+        .expect("source");
 
     let first = scan(&node, "pg", false).await;
     assert_eq!(first.state, ScanState::Done, "{:?}", first.error);
-    assert_eq!((first.progress.tables_total, first.progress.tables_skipped), (3, 0));
+    assert_eq!(
+        (first.progress.tables_total, first.progress.tables_skipped),
+        (3, 0)
+    );
     assert_eq!(first.progress.rows_read, 250);
 
     let second = scan(&node, "pg", false).await;
-    assert_eq!(second.progress.tables_skipped, 3, "nothing changed: {second:?}");
+    assert_eq!(
+        second.progress.tables_skipped, 3,
+        "nothing changed: {second:?}"
+    );
     let forced = scan(&node, "pg", true).await;
-    assert_eq!(forced.progress.tables_skipped, 0, "forced scans read everything");
+    assert_eq!(
+        forced.progress.tables_skipped, 0,
+        "forced scans read everything"
+    );
 
     psql(&db.0, "INSERT INTO a VALUES (1000, 'late@example.com')");
     psql(&db.0, "DROP TABLE c; ALTER TABLE b DROP COLUMN y;");
@@ -96,20 +132,42 @@ async fn incremental_scans_skip_unchanged_tables_and_keep_deleted_ones() {
     let third = scan(&node, "pg", false).await;
     assert_eq!(third.state, ScanState::Done);
     assert_eq!(third.progress.tables_total, 2);
-    assert_eq!(third.progress.tables_skipped, 0, "a has new rows, b a new schema");
+    assert_eq!(
+        third.progress.tables_skipped, 0,
+        "a has new rows, b a new schema"
+    );
 
     let assets = node.assets(&Default::default()).expect("assets");
-    let c = assets.iter().find(|t| t.name == "c").expect("c still cataloged");
+    let c = assets
+        .iter()
+        .find(|t| t.name == "c")
+        .expect("c still cataloged");
     assert!(c.deleted_at_ms.is_some(), "c is marked deleted");
     let b = assets.iter().find(|t| t.name == "b").expect("b");
-    let y = b.columns.iter().find(|col| col.name == "y").expect("y kept");
+    let y = b
+        .columns
+        .iter()
+        .find(|col| col.name == "y")
+        .expect("y kept");
     assert!(y.deleted_at_ms.is_some(), "y is marked deleted");
-    assert!(b.columns.iter().find(|col| col.name == "x").is_some_and(|x| x.deleted_at_ms.is_none()));
+    assert!(
+        b.columns
+            .iter()
+            .find(|col| col.name == "x")
+            .is_some_and(|x| x.deleted_at_ms.is_none())
+    );
     let a = assets.iter().find(|t| t.name == "a").expect("a");
     assert_eq!(a.primary_key, ["id"]);
-    let email = a.columns.iter().find(|col| col.name == "email").expect("email");
+    let email = a
+        .columns
+        .iter()
+        .find(|col| col.name == "email")
+        .expect("email");
     assert!(
-        email.classifications.iter().any(|k| k.type_id.as_str() == "EMAIL_ADDRESS"),
+        email
+            .classifications
+            .iter()
+            .any(|k| k.type_id.as_str() == "EMAIL_ADDRESS"),
         "{email:?}"
     );
     assert_eq!(email.profile.distinct_estimate, 201);
@@ -125,8 +183,12 @@ async fn cancelled_and_failing_scans_say_why() {
          CREATE VIEW v3 AS SELECT slow_one() AS x;",
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let node = Node::start(NodeOptions::new(dir.path())).await.expect("node");
-    node.add_source("slow", &db.uri(), None, None).await.expect("source");
+    let node = Node::start(NodeOptions::new(dir.path()))
+        .await
+        .expect("node");
+    node.add_source("slow", &db.uri(), None, None)
+        .await
+        .expect("source");
     let job = node.start_scan("slow", false).await.expect("start");
     tokio::time::sleep(Duration::from_millis(800)).await;
     let cancelled = node.cancel_scan(&job.id).await.expect("cancel");
@@ -137,7 +199,10 @@ async fn cancelled_and_failing_scans_say_why() {
     tokio::time::sleep(Duration::from_secs(3)).await;
     let after = node.scan(&job.id).expect("job");
     assert!(after.progress.tables_done < 3, "stopped early: {after:?}");
-    assert!(node.cancel_scan(&job.id).await.is_err(), "cancelling twice is a conflict");
+    assert!(
+        node.cancel_scan(&job.id).await.is_err(),
+        "cancelling twice is a conflict"
+    );
 
     let user = unique("pwuser");
     let mdb = unique("pursight_e2e");
@@ -145,16 +210,31 @@ async fn cancelled_and_failing_scans_say_why() {
         "CREATE DATABASE `{mdb}`; CREATE USER '{user}'@'%' IDENTIFIED BY 'right'; GRANT SELECT ON `{mdb}`.* TO '{user}'@'%';"
     ));
     for (id, uri, needle) in [
-        ("down", "postgres://postgres@127.0.0.1:1/x?connect_timeout_ms=1500".to_string(), "cannot open"),
-        ("badpw", format!("mysql://{user}:wrong@127.0.0.1:3306/{mdb}"), "Access denied"),
-        ("nodb", "postgres://postgres@127.0.0.1:5432/no_such_database_x".to_string(), "no_such_database_x"),
+        (
+            "down",
+            "postgres://postgres@127.0.0.1:1/x?connect_timeout_ms=1500".to_string(),
+            "cannot open",
+        ),
+        (
+            "badpw",
+            format!("mysql://{user}:wrong@127.0.0.1:3306/{mdb}"),
+            "Access denied",
+        ),
+        (
+            "nodb",
+            "postgres://postgres@127.0.0.1:5432/no_such_database_x".to_string(),
+            "no_such_database_x",
+        ),
     ] {
         node.add_source(id, &uri, None, None).await.expect("source");
         let job = scan(&node, id, false).await;
         assert_eq!(job.state, ScanState::Failed, "{id}");
         let why = job.error.unwrap_or_default();
         assert!(why.contains(needle), "{id}: {why}");
-        assert!(!why.contains("wrong"), "a password in the failure reason: {why}");
+        assert!(
+            !why.contains("wrong"),
+            "a password in the failure reason: {why}"
+        );
     }
     mariadb(&format!("DROP USER '{user}'@'%'; DROP DATABASE `{mdb}`;"));
     node.shutdown().await;
@@ -205,7 +285,10 @@ fn a_source_password_is_sealed_at_rest_never_shown_and_never_logged() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(out.status.success(), "{args:?}: {text}");
-        assert!(!text.contains(&password), "the password was shown or logged by {args:?}");
+        assert!(
+            !text.contains(&password),
+            "the password was shown or logged by {args:?}"
+        );
         text
     };
     let scanned = run(&["scan", &uri, "--name", "crm", "--format", "json"]);

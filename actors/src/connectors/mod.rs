@@ -6,6 +6,7 @@
 //! classifications with masked evidence) leaves.
 
 mod files;
+mod mongodb;
 mod mysql;
 mod postgres;
 pub mod sample;
@@ -20,6 +21,7 @@ use futures::future::BoxFuture;
 use crate::domain::{AssetKind, ForeignKey, SampleSize, SourceKind};
 
 pub use files::FilesFactory;
+pub use mongodb::MongodbFactory;
 pub use mysql::MysqlFactory;
 pub use postgres::PostgresFactory;
 pub use sample::TableSampler;
@@ -34,7 +36,9 @@ pub const MAX_VALUE_CHARS: usize = 4096;
 pub enum ConnectorError {
     #[error("invalid source URI `{uri}`: {reason}")]
     InvalidUri { uri: String, reason: String },
-    #[error("no connector for scheme `{0}` (supported: postgres, mysql, mariadb, sqlite, file)")]
+    #[error(
+        "no connector for scheme `{0}` (supported: postgres, mysql, mariadb, mongodb, sqlite, file)"
+    )]
     UnsupportedScheme(String),
     #[error("cannot open {what}: {reason}")]
     Connect { what: String, reason: String },
@@ -175,6 +179,7 @@ impl Default for ConnectorRegistry {
         r.register("postgresql", Arc::new(PostgresFactory));
         r.register("mysql", Arc::new(MysqlFactory));
         r.register("mariadb", Arc::new(MysqlFactory));
+        r.register("mongodb", Arc::new(MongodbFactory));
         r
     }
 }
@@ -265,6 +270,7 @@ pub fn source_kind(uri: &str) -> Result<SourceKind, ConnectorError> {
         "file" => Ok(SourceKind::Files),
         "postgres" | "postgresql" => Ok(SourceKind::Postgres),
         "mysql" | "mariadb" => Ok(SourceKind::Mysql),
+        "mongodb" => Ok(SourceKind::Mongodb),
         other => Err(ConnectorError::UnsupportedScheme(other.to_string())),
     }
 }

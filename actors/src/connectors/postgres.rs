@@ -668,8 +668,13 @@ pub(crate) mod tests {
                 .collect::<std::collections::BTreeMap<_, _>>()
         };
         let before = fingerprints().await;
-        assert_eq!(before, fingerprints().await, "nothing changed, nothing differs");
-        db.exec("UPDATE customers SET notes = 'changed' WHERE id = 2").await;
+        assert_eq!(
+            before,
+            fingerprints().await,
+            "nothing changed, nothing differs"
+        );
+        db.exec("UPDATE customers SET notes = 'changed' WHERE id = 2")
+            .await;
         db.exec(r#"ALTER TABLE "Sales Dept"."order lines" ADD COLUMN memo text"#)
             .await;
         // The writer's statistics reach the shared view when its session ends.
