@@ -102,6 +102,13 @@ fn hash(v: &str) -> u64 {
 /// digits, everything else kept; cut after [`SHAPE_CHARS`] characters.
 pub fn shape(v: &str) -> String {
     let mut out = String::new();
+    shape_into(v, &mut out);
+    out
+}
+
+/// [`shape`] into a buffer the caller reuses (no allocation per value).
+fn shape_into(v: &str, out: &mut String) {
+    out.clear();
     for (i, c) in v.chars().enumerate() {
         if i == SHAPE_CHARS {
             out.push('…');
@@ -119,7 +126,6 @@ pub fn shape(v: &str) -> String {
             c
         });
     }
-    out
 }
 
 /// Builds one column's profile value by value.
@@ -141,6 +147,7 @@ pub struct ColumnProfiler {
     max_text: Option<String>,
     shapes: HashMap<String, u64>,
     other_shapes: u64,
+    shape_buf: String,
 }
 
 impl ColumnProfiler {
@@ -170,6 +177,7 @@ impl ColumnProfiler {
             max_text: None,
             shapes: HashMap::new(),
             other_shapes: 0,
+            shape_buf: String::new(),
         }
     }
 
@@ -219,11 +227,11 @@ impl ColumnProfiler {
                 }
             }
         }
-        let s = shape(v);
-        if let Some(n) = self.shapes.get_mut(&s) {
+        shape_into(v, &mut self.shape_buf);
+        if let Some(n) = self.shapes.get_mut(self.shape_buf.as_str()) {
             *n += 1;
         } else if self.shapes.len() < MAX_SHAPES {
-            self.shapes.insert(s, 1);
+            self.shapes.insert(self.shape_buf.clone(), 1);
         } else {
             self.other_shapes += 1;
         }

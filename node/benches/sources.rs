@@ -86,6 +86,7 @@ async fn main() -> anyhow::Result<()> {
             "DO $$ BEGIN FOR i IN 1..{tables} LOOP \
                EXECUTE format('CREATE TABLE t_%s (id int PRIMARY KEY, email text, amount numeric(10,2), created timestamptz)', i); \
                EXECUTE format('COMMENT ON TABLE t_%s IS %L', i, 'table ' || i); \
+               IF i % 500 = 0 THEN COMMIT; END IF; \
              END LOOP; END $$;"
         ),
     )?;

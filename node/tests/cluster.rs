@@ -104,6 +104,17 @@ async fn three_nodes_replicate_fail_over_and_catch_up() {
             .expect("write"),
         StatusCode::CREATED
     );
+    // Read-your-writes: the follower that took the write serves it locally at once.
+    let own = nodes[follower]
+        .request(&http, Method::GET, "/api/v1/sources/via_follower")
+        .send()
+        .await
+        .expect("local read");
+    assert_eq!(
+        own.status(),
+        StatusCode::OK,
+        "the writer's node sees its write"
+    );
     let r = nodes[third]
         .request(
             &http,

@@ -327,7 +327,7 @@ impl Connector for MysqlConnector {
                 SampleSize::Full => format!("SELECT {cols} FROM {from}"),
                 SampleSize::Rows(n) => match sample_fraction(n, table.row_estimate) {
                     Some(f) if is_table => {
-                        format!("SELECT {cols} FROM {from} WHERE RAND() < {f:.8} LIMIT {n}")
+                        format!("SELECT {cols} FROM {from} WHERE RAND() < {f:.8}")
                     }
                     _ if is_table => format!("SELECT {cols} FROM {from} ORDER BY RAND() LIMIT {n}"),
                     _ => format!("SELECT {cols} FROM {from} LIMIT {n}"),

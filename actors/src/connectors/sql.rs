@@ -159,14 +159,16 @@ pub(super) fn literal_pg(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-/// The share of a table to sample to get about `want` rows out of `estimate`, with room
-/// for a stale estimate; `None` when the whole table is small enough to read.
+/// The share of a table to sample to get somewhat more than `want` rows out of
+/// `estimate`; `None` when the whole table is small enough to read. The query must not
+/// stop at `want` rows (a `LIMIT` would keep the first rows in storage order, not a
+/// uniform sample): the reservoir keeps a uniform `want` of what comes back.
 pub(super) fn sample_fraction(want: u64, estimate: Option<u64>) -> Option<f64> {
     let est = estimate.filter(|e| *e > 0)?;
     if est <= want.saturating_mul(2) {
         return None;
     }
-    Some(((want as f64 * 3.0) / est as f64).min(1.0))
+    Some(((want as f64 * 1.5) / est as f64).min(1.0))
 }
 
 #[cfg(test)]
@@ -215,6 +217,6 @@ mod tests {
         assert_eq!(sample_fraction(1000, Some(1500)), None);
         assert_eq!(sample_fraction(1000, None), None);
         let f = sample_fraction(1000, Some(1_000_000)).expect("fraction");
-        assert!((f - 0.003).abs() < 1e-9);
+        assert!((f - 0.0015).abs() < 1e-9);
     }
 }

@@ -9,7 +9,7 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::{CatalogCmd, Cmd, Global, SourceCmd, output, source_id_from_uri};
+use super::{CatalogCmd, Cmd, Global, ScansCmd, SourceCmd, output, source_id_from_uri};
 use crate::service::{SourceView, stored_uri};
 
 pub(super) struct Client {
@@ -188,6 +188,18 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
                 Ok(t) => output::tables(g.format, &[t]),
                 Err(_) => output::json(&v),
             }
+        }
+        Cmd::Scans(ScansCmd::List) => {
+            output::scans(g.format, &c.get::<Vec<ScanJob>>("/scans").await?)
+        }
+        Cmd::Scans(ScansCmd::Show { id }) => {
+            output::scans(g.format, &[c.get(&format!("/scans/{}", enc(&id))).await?])
+        }
+        Cmd::Scans(ScansCmd::Cancel { id }) => {
+            let (_, v) = c
+                .send(Method::DELETE, &format!("/scans/{}", enc(&id)), None)
+                .await?;
+            output::scans(g.format, &[serde_json::from_value(v)?])
         }
         Cmd::Demo { .. } | Cmd::Node { .. } | Cmd::Cluster(_) | Cmd::Token(_) | Cmd::Join(_) => {
             unreachable!("handled by cli::run")

@@ -4,7 +4,8 @@ use std::io::Write;
 use std::sync::Arc;
 
 use super::{
-    CatalogCmd, Cmd, Format, Global, SourceCmd, default_data_dir, output, source_id_from_uri,
+    CatalogCmd, Cmd, Format, Global, ScansCmd, SourceCmd, default_data_dir, output,
+    source_id_from_uri,
 };
 use crate::node::{Node, NodeOptions};
 use crate::service::{Asset, AssetQuery, SourceView, stored_uri};
@@ -76,6 +77,11 @@ async fn dispatch(g: &Global, node: &Arc<Node>, cmd: Cmd) -> anyhow::Result<()> 
             Asset::Table(t) => output::tables(g.format, &[t]),
             Asset::Column(c) => output::json(&c),
         },
+        Cmd::Scans(ScansCmd::List) => output::scans(g.format, &node.scans()?),
+        Cmd::Scans(ScansCmd::Show { id }) => output::scans(g.format, &[node.scan(&id)?]),
+        Cmd::Scans(ScansCmd::Cancel { id }) => {
+            output::scans(g.format, &[node.cancel_scan(&id).await?])
+        }
         Cmd::Demo { .. } | Cmd::Node { .. } | Cmd::Cluster(_) | Cmd::Token(_) | Cmd::Join(_) => {
             unreachable!("handled by cli::run")
         }

@@ -104,6 +104,9 @@ pub enum Cmd {
     /// Search and inspect the catalog.
     #[command(subcommand)]
     Catalog(CatalogCmd),
+    /// List, inspect and cancel scan jobs.
+    #[command(subcommand)]
+    Scans(ScansCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -242,6 +245,22 @@ pub enum SourceCmd {
     /// Remove a source and its catalog entries.
     Rm {
         /// Source id.
+        id: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ScansCmd {
+    /// Scan jobs, newest first.
+    List,
+    /// One scan job with its progress.
+    Show {
+        /// Scan id.
+        id: String,
+    },
+    /// Cancel a queued or running scan (a running one stops after its current table).
+    Cancel {
+        /// Scan id.
         id: String,
     },
 }

@@ -72,6 +72,40 @@ pub(super) fn progress_bar(j: &ScanJob) -> String {
     )
 }
 
+/// Scan jobs.
+pub(super) fn scans(format: Format, list: &[ScanJob]) -> anyhow::Result<()> {
+    if format == Format::Json {
+        return json(list);
+    }
+    let mut t = table(&[
+        "ID",
+        "SOURCE",
+        "STATE",
+        "TABLES",
+        "SKIPPED",
+        "ROWS READ",
+        "SENSITIVE",
+        "NODE",
+        "ERROR",
+    ]);
+    for j in list {
+        let p = &j.progress;
+        t.add_row(vec![
+            j.id.clone(),
+            j.source.clone(),
+            j.state.to_string(),
+            format!("{}/{}", p.tables_done, p.tables_total),
+            p.tables_skipped.to_string(),
+            p.rows_read.to_string(),
+            p.sensitive_columns.to_string(),
+            j.node.map(|n| n.to_string()).unwrap_or_default(),
+            j.error.clone().unwrap_or_default(),
+        ]);
+    }
+    println!("{t}");
+    Ok(())
+}
+
 /// One scan job as a one-line summary.
 pub(super) fn scan_line(j: &ScanJob) -> String {
     let p = &j.progress;

@@ -255,6 +255,10 @@ impl Node {
             match res {
                 Ok(()) => {
                     mesh.remove_peer(id);
+                    // Read-your-writes: the caller's next read on this node sees the removal.
+                    if let Err(e) = self.raft.linearizable_barrier().await {
+                        tracing::debug!(error = %e, "removal not applied locally yet");
+                    }
                     return Ok(());
                 }
                 Err(Refusal::NotLeader { leader: Some(l) }) => leader = Some(l),

@@ -45,7 +45,8 @@ pub enum PeerResponse {
     AppendEntries(Result<AppendEntriesResponse<u64>, RaftError<u64>>),
     Vote(Result<VoteResponse<u64>, RaftError<u64>>),
     InstallSnapshot(Result<InstallSnapshotResponse<u64>, RaftError<u64, InstallSnapshotError>>),
-    Propose(Result<CommandResult, Refusal>),
+    /// The result and the entry's log index (so the forwarder can wait to apply it).
+    Propose(Result<(CommandResult, u64), Refusal>),
     ReadIndex(Result<Option<u64>, Refusal>),
     Member(Result<(), Refusal>),
     Status(PeerStatus),

@@ -99,6 +99,8 @@ const WRITE_DEADLINE: Duration = Duration::from_secs(10);
 pub const MAX_COMMAND_BYTES: usize = 4 * 1024 * 1024;
 /// How long a restarted member waits to hear a leader before it may start an election.
 const ELECTION_HOLD: Duration = Duration::from_secs(3);
+/// How long a follower waits to apply a write it forwarded before answering.
+const READ_YOUR_WRITE_WAIT: Duration = Duration::from_secs(2);
 /// How long one forwarded write or read-index call may take.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -332,7 +334,10 @@ impl RaftNode {
                         )
                         .await;
                     match res {
-                        Ok(PeerResponse::Propose(Ok(r))) => return Ok(r),
+                        Ok(PeerResponse::Propose(Ok((r, index)))) => {
+                            self.read_your_write(index).await;
+                            return Ok(r);
+                        }
                         Ok(PeerResponse::Propose(Err(
                             Refusal::Failed(m) | Refusal::Forbidden(m),
                         ))) => {
@@ -372,6 +377,19 @@ impl RaftNode {
         }
     }
 
+    /// Waits (briefly) until this node has applied the entry at `index`, so a client that
+    /// wrote through this follower reads its own write here next.
+    async fn read_your_write(&self, index: u64) {
+        let waited = self
+            .raft
+            .wait(Some(READ_YOUR_WRITE_WAIT))
+            .applied_index_at_least(Some(index), "read your write")
+            .await;
+        if waited.is_err() {
+            tracing::debug!(index, "forwarded write not applied locally yet");
+        }
+    }
+
     /// Calls node `to` as the leader. If this node learns of another leader meanwhile (the
     /// one called died or was deposed), the call is abandoned at once instead of waiting
     /// out its timeout: a dead leader's connection looks alive until the idle timeout.
@@ -399,11 +417,12 @@ impl RaftNode {
     }
 
     /// Serves a forwarded write: only the leader takes it, without forwarding further.
-    pub async fn propose_as_leader(&self, cmd: Command) -> Result<CommandResult, Refusal> {
+    /// Returns the result and the entry's log index.
+    pub async fn propose_as_leader(&self, cmd: Command) -> Result<(CommandResult, u64), Refusal> {
         match self.raft.client_write(cmd).await {
             Ok(r) => {
                 metrics::counter!("pursight_raft_commands_total").increment(1);
-                Ok(r.data)
+                Ok((r.data, r.log_id.index))
             }
             Err(RaftError::APIError(ClientWriteError::ForwardToLeader(f))) => {
                 Err(Refusal::NotLeader {
