@@ -64,9 +64,11 @@ impl std::str::FromStr for SampleSize {
         match s.trim() {
             "full" => Ok(SampleSize::Full),
             n => match n.parse::<u64>() {
-                Ok(v) if (1..=10_000_000).contains(&v) => Ok(SampleSize::Rows(v)),
+                // Bounded: a sample is held in memory (values up to 4096 characters each);
+                // `full` profiles any number of rows while keeping a bounded sample.
+                Ok(v) if (1..=100_000).contains(&v) => Ok(SampleSize::Rows(v)),
                 _ => Err(format!(
-                    "sample `{s}`: use a row count between 1 and 10000000, or `full`"
+                    "sample `{s}`: use a row count between 1 and 100000, or `full`"
                 )),
             },
         }

@@ -135,7 +135,8 @@ pub struct ColumnProfiler {
     order: Option<Order>,
     rows: u64,
     nulls: u64,
-    hll: HyperLogLog,
+    /// Made only once the exact set overflows: 16 KiB per column adds up on wide tables.
+    hll: Option<HyperLogLog>,
     /// Hashes of the values seen, while there are few enough to count exactly.
     exact_distinct: Option<HashSet<u64>>,
     min_length: Option<u32>,
@@ -166,7 +167,7 @@ impl ColumnProfiler {
             order,
             rows: 0,
             nulls: 0,
-            hll: HyperLogLog::new(),
+            hll: None,
             exact_distinct: Some(HashSet::new()),
             min_length: None,
             max_length: None,
@@ -189,12 +190,20 @@ impl ColumnProfiler {
             return;
         };
         let h = hash(v);
-        self.hll.insert(h);
-        if let Some(set) = &mut self.exact_distinct {
-            set.insert(h);
-            if set.len() > EXACT_DISTINCT {
-                self.exact_distinct = None;
+        match (&mut self.exact_distinct, &mut self.hll) {
+            (Some(set), _) => {
+                set.insert(h);
+                if set.len() > EXACT_DISTINCT {
+                    let mut hll = HyperLogLog::new();
+                    for x in set.iter() {
+                        hll.insert(*x);
+                    }
+                    self.hll = Some(hll);
+                    self.exact_distinct = None;
+                }
             }
+            (None, Some(hll)) => hll.insert(h),
+            (None, None) => {}
         }
         let len = u32::try_from(v.chars().count()).unwrap_or(u32::MAX);
         self.min_length = Some(self.min_length.map_or(len, |m| m.min(len)));
@@ -266,7 +275,11 @@ impl ColumnProfiler {
             distinct_estimate: match &self.exact_distinct {
                 _ if non_null == 0 => 0,
                 Some(set) => set.len() as u64,
-                None => self.hll.estimate().clamp(1, non_null),
+                None => self
+                    .hll
+                    .as_ref()
+                    .map_or(0, HyperLogLog::estimate)
+                    .clamp(1, non_null),
             },
             min_length: self.min_length,
             max_length: self.max_length,

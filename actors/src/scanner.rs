@@ -39,6 +39,9 @@ pub struct ScanSettings {
     pub workers: usize,
     /// Scans that may wait for a worker; more are refused.
     pub queue_limit: usize,
+    /// Longest one table (or the listing) may take before the scan gives up on it: a hung
+    /// connection or mount must not hold a worker forever.
+    pub table_timeout: Duration,
 }
 
 impl Default for ScanSettings {
@@ -48,6 +51,7 @@ impl Default for ScanSettings {
             progress_every: Duration::from_millis(500),
             workers: 2,
             queue_limit: 64,
+            table_timeout: Duration::from_secs(30 * 60),
         }
     }
 }
@@ -283,6 +287,16 @@ impl ScanRun<'_> {
         }
     }
 
+    /// Resolves once the job is cancelled (polled: the state is local and cheap to read).
+    async fn until_cancelled(&self) {
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            if self.cancelled() {
+                return;
+            }
+        }
+    }
+
     /// Whether the job was cancelled (or otherwise ended) since it started.
     fn cancelled(&self) -> bool {
         matches!(self.cluster.scan(&self.job.id), Ok(Some(j)) if j.state.is_terminal())
@@ -307,7 +321,15 @@ impl ScanRun<'_> {
             .connect_source(&source)
             .await
             .map_err(|e| e.to_string())?;
-        let tables = conn.list_tables().await.map_err(|e| e.to_string())?;
+        let tables = tokio::time::timeout(self.settings.table_timeout, conn.list_tables())
+            .await
+            .map_err(|_| {
+                format!(
+                    "listing tables gave no answer within {:?}",
+                    self.settings.table_timeout
+                )
+            })?
+            .map_err(|e| e.to_string())?;
         let size = source
             .sample
             .unwrap_or(SampleSize::Rows(self.settings.sample_rows as u64));
@@ -329,11 +351,18 @@ impl ScanRun<'_> {
             }
             let id = TableAsset::make_id(&source.id, &t.database, &t.schema, &t.name);
             found.insert(id.clone());
+            // What a skip relies on: the source's state, and how it was cataloged (this
+            // build's classifier and the sample size), so an upgrade or a bigger sample
+            // re-reads unchanged tables once.
+            let fingerprint = t
+                .fingerprint
+                .as_ref()
+                .map(|f| format!("{f}|{}|{size}", env!("CARGO_PKG_VERSION")));
             let unchanged = !self.job.force
-                && t.fingerprint.is_some()
+                && fingerprint.is_some()
                 && known
                     .get(&id)
-                    .is_some_and(|k| k.fingerprint == t.fingerprint && k.deleted_at_ms.is_none());
+                    .is_some_and(|k| k.fingerprint == fingerprint && k.deleted_at_ms.is_none());
             if unchanged {
                 self.progress.tables_skipped += 1;
                 metrics::counter!("pursight_scan_tables_total", "outcome" => "skipped")
@@ -341,13 +370,26 @@ impl ScanRun<'_> {
                 self.progress.tables_done += 1;
                 continue;
             }
-            match conn.scan_table(t, size).await {
+            let timeout = self.settings.table_timeout;
+            let read = tokio::select! {
+                r = tokio::time::timeout(timeout, conn.scan_table(t, size)) => {
+                    r.unwrap_or_else(|_| Err(crate::connectors::ConnectorError::Read {
+                        table: t.name.clone(),
+                        reason: format!("no answer within {timeout:?}"),
+                    }))
+                }
+                // Dropping the read cancels the statement on the source.
+                () = self.until_cancelled() => return Err(CANCELLED.into()),
+            };
+            match read {
                 Ok(scan) => {
                     self.progress.rows_read += scan.rows_read;
                     metrics::counter!("pursight_scan_rows_read_total").increment(scan.rows_read);
                     metrics::counter!("pursight_scan_tables_total", "outcome" => "scanned")
                         .increment(1);
-                    let asset = self.build_asset(&source.id, t, scan, pipeline).await?;
+                    let asset = self
+                        .build_asset(&source.id, t, scan, pipeline, fingerprint)
+                        .await?;
                     self.progress.sensitive_columns += asset
                         .columns
                         .iter()
@@ -397,6 +439,7 @@ impl ScanRun<'_> {
         t: &TableRef,
         scan: TableScan,
         pipeline: &Pipeline,
+        fingerprint: Option<String>,
     ) -> Result<TableAsset, String> {
         let TableScan {
             columns: schema,
@@ -426,10 +469,16 @@ impl ScanRun<'_> {
             .map(|(c, (input, classifications))| {
                 self.progress.values_sampled += input.values.len() as u64;
                 let exact = row_count == Some(input.values.len() as u64);
-                let profile = profiles
+                let mut profile = profiles
                     .as_mut()
                     .and_then(Iterator::next)
                     .unwrap_or_else(|| profile(&input.values, &c.data_type, exact));
+                // The extremes of a sensitive column (a birth date, a card number stored
+                // as a number) would be raw values.
+                if !classifications.is_empty() {
+                    profile.min = None;
+                    profile.max = None;
+                }
                 Column {
                     name: c.name,
                     data_type: c.data_type,
@@ -458,7 +507,7 @@ impl ScanRun<'_> {
             definition: t.definition.clone(),
             primary_key: t.primary_key.clone(),
             foreign_keys: t.foreign_keys.clone(),
-            fingerprint: t.fingerprint.clone(),
+            fingerprint,
             deleted_at_ms: None,
         })
     }

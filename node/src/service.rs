@@ -2,7 +2,7 @@
 //! and the one error type they get back.
 
 use pursight_actors::cluster::ClusterError;
-use pursight_actors::connectors::{parse_uri, source_kind};
+use pursight_actors::connectors::{is_secret_param, parse_uri, source_kind};
 use pursight_actors::domain::{
     ClassificationType, Command, CommandResult, SampleSize, ScanJob, ScanProgress, ScanState,
     Source, TableAsset, now_ms,
@@ -164,12 +164,17 @@ impl Node {
         validate_source_id(id)?;
         let kind = source_kind(uri).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
         let mut url = parse_uri(uri).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        if let Some((k, _)) = url.query_pairs().find(|(k, _)| is_secret_param(k)) {
+            return Err(ServiceError::BadRequest(format!(
+                "the URI parameter `{k}` carries a secret: put the password in the URI's user \
+                 part (it is sealed) or use password_env / password_file"
+            )));
+        }
         let sealed_password = match url.password() {
             Some(p) => {
-                let plain = url::form_urlencoded::parse(format!("p={p}").as_bytes())
-                    .next()
-                    .map(|(_, v)| v.into_owned())
-                    .unwrap_or_else(|| p.to_string());
+                let plain = percent_encoding::percent_decode_str(p)
+                    .decode_utf8_lossy()
+                    .into_owned();
                 let sealed = self
                     .secrets()
                     .seal(&plain)

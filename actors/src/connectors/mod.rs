@@ -25,6 +25,7 @@ pub use mongodb::MongodbFactory;
 pub use mysql::MysqlFactory;
 pub use postgres::PostgresFactory;
 pub use sample::TableSampler;
+pub use sql::{PASSWORD_ENV_PREFIX, SECRETS_DIR_ENV, is_secret_param};
 pub use sqlite::SqliteFactory;
 
 /// Longest text kept of one sampled value: enough to classify, bounded so a giant value
@@ -208,7 +209,7 @@ impl ConnectorRegistry {
             .ok_or_else(|| invalid("this node has no secret key to open the password".into()))?;
         let password = secrets.open(sealed).map_err(|e| invalid(e.to_string()))?;
         let mut url = parse_uri(&source.uri)?;
-        url.set_password(Some(&password))
+        url.set_password(Some(&sql::encode_password(&password)))
             .map_err(|()| invalid("this URI cannot carry a password".into()))?;
         let factory = self
             .factories

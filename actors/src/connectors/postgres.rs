@@ -61,6 +61,14 @@ impl ConnectorFactory for PostgresFactory {
                 .fetch_one(&pool)
                 .await
                 .map_err(connect_err)?;
+            // Write counters are what fingerprints rest on: a standby does not count the
+            // writes it replays, and `track_counts = off` counts nothing. Then every table
+            // is scanned every time rather than skipped on a stale fingerprint.
+            let (in_recovery, track_counts): (bool, String) =
+                sqlx::query_as("SELECT pg_is_in_recovery(), current_setting('track_counts')")
+                    .fetch_one(&pool)
+                    .await
+                    .map_err(connect_err)?;
             Ok(Box::new(PostgresConnector {
                 pool,
                 database,
@@ -68,6 +76,7 @@ impl ConnectorFactory for PostgresFactory {
                 // the server refuse to send any invalid sequence, so take the bytes as they
                 // are and decode them lossily here.
                 raw_bytes: encoding.eq_ignore_ascii_case("SQL_ASCII"),
+                counters_trusted: !in_recovery && track_counts == "on",
                 full_timeout: limits.statement_timeout * FULL_SCAN_TIMEOUT_FACTOR,
             }) as Box<dyn Connector>)
         })
@@ -78,6 +87,7 @@ struct PostgresConnector {
     pool: PgPool,
     database: String,
     raw_bytes: bool,
+    counters_trusted: bool,
     full_timeout: std::time::Duration,
 }
 
@@ -91,7 +101,10 @@ SELECT c.oid::int8, n.nspname::text, c.relname::text, c.relkind::text,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END,
        (coalesce(s.n_tup_ins, 0) + coalesce(s.n_tup_upd, 0) + coalesce(s.n_tup_del, 0))::int8,
        coalesce(s.n_live_tup, 0)::int8,
-       c.relfilenode::int8
+       c.relfilenode::int8,
+       CASE WHEN c.relkind = 'p' THEN
+         (SELECT sum(pc.reltuples) FROM pg_inherits i JOIN pg_class pc ON pc.oid = i.inhrelid
+          WHERE i.inhparent = c.oid AND pc.reltuples > 0)::float8 END
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
@@ -286,8 +299,12 @@ impl PostgresConnector {
         t.foreign_keys = fks.remove(&oid).unwrap_or_default();
         t.comment = r.try_get(5).map_err(discover_err)?;
         t.definition = r.try_get(6).map_err(discover_err)?;
+        let partitions: Option<f64> = r.try_get(10).map_err(discover_err)?;
         // -1: never vacuumed or analysed (PostgreSQL 14+); fall back to the live-tuple count.
-        t.row_estimate = if reltuples >= 0.0 {
+        // A partitioned table holds no rows itself: its partitions' estimates add up.
+        t.row_estimate = if let Some(p) = partitions {
+            Some(p.round() as u64)
+        } else if reltuples >= 0.0 {
             Some(reltuples.round() as u64)
         } else {
             u64::try_from(live).ok().filter(|n| *n > 0)
@@ -299,8 +316,11 @@ impl PostgresConnector {
             .collect::<Vec<_>>()
             .join(",");
         // Write counters and the storage file change with every insert, update, delete,
-        // truncate or rewrite. A plain view's data lives in other tables: it has none.
-        t.fingerprint = (kind != AssetKind::View).then(|| {
+        // truncate or rewrite. Views, partitioned tables (writes are counted on their
+        // partitions) and foreign tables (their data is remote) have none, so they are
+        // always read.
+        let counted = matches!(relkind.as_str(), "r" | "m");
+        t.fingerprint = (counted && self.counters_trusted).then(|| {
             fingerprint(&[
                 &relkind,
                 &schema_sig,
@@ -434,6 +454,9 @@ pub(crate) mod tests {
             PRIMARY KEY (customer_id, line_no)
         );
         CREATE TABLE empty_one (x int);
+        CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);
+        CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+        INSERT INTO events SELECT g, DATE '2024-01-01' + (g % 300) FROM generate_series(1, 500) g;
         INSERT INTO customers (email, "select", "naïve ""quoted"" name", balance, born, tags, doc, addr, uid, feeling, photo, notes)
         SELECT 'user' || g || '@example.com', g % 7, 'Name ' || g, (g * 1.25)::numeric(12,2),
                DATE '1970-01-01' + g, ARRAY['a', 'b'], jsonb_build_object('k', g),
@@ -472,6 +495,7 @@ pub(crate) mod tests {
                 "public.customers",
                 "public.emails",
                 "public.empty_one",
+                "public.events",
                 "public.slow"
             ]
         );
@@ -521,6 +545,10 @@ pub(crate) mod tests {
         );
         assert!(view.fingerprint.is_none(), "a view's data lives elsewhere");
         assert_eq!(tables[3].kind, AssetKind::MaterializedView);
+        // A partitioned table: its partitions' rows, no fingerprint (it is always read).
+        let events = &tables[5];
+        assert_eq!(events.row_estimate, Some(500));
+        assert!(events.fingerprint.is_none());
     }
 
     #[tokio::test]

@@ -44,7 +44,16 @@ fn invalid(uri: &url::Url, reason: impl Into<String>) -> ConnectorError {
     }
 }
 
-/// The URI without its password, for messages and the API.
+/// Whether a URI query parameter carries a secret itself (not a reference to one).
+pub fn is_secret_param(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    let named = ["secret", "token", "apikey", "api_key", "access_key"]
+        .iter()
+        .any(|w| k.contains(w));
+    (k.contains("password") || named) && !k.ends_with("_env") && !k.ends_with("_file")
+}
+
+/// The URI without its password or any secret parameter, for messages and the API.
 pub(super) fn redact(uri: &url::Url) -> String {
     let mut u = uri.clone();
     if u.password().is_some() {
@@ -53,7 +62,7 @@ pub(super) fn redact(uri: &url::Url) -> String {
     let pairs: Vec<(String, String)> = u
         .query_pairs()
         .map(|(k, v)| {
-            let secret = matches!(k.as_ref(), "password" | "sslpassword");
+            let secret = is_secret_param(&k);
             (
                 k.into_owned(),
                 if secret { "***".into() } else { v.into_owned() },
@@ -66,11 +75,44 @@ pub(super) fn redact(uri: &url::Url) -> String {
     u.to_string()
 }
 
+/// Environment variables a source may name with `password_env` start with this, so a
+/// registered source cannot make the node send any of its other secrets to a server.
+pub const PASSWORD_ENV_PREFIX: &str = "PURSIGHT_SOURCE_";
+/// Folder files named by `password_file` must be in (`$PURSIGHT_SOURCE_SECRETS_DIR`, else
+/// the container convention `/run/secrets`), for the same reason.
+pub const SECRETS_DIR_ENV: &str = "PURSIGHT_SOURCE_SECRETS_DIR";
+
+/// Where credential references may point.
+pub(super) struct Policy {
+    pub env_prefix: &'static str,
+    pub secrets_dir: std::path::PathBuf,
+}
+
+impl Policy {
+    fn from_env() -> Self {
+        Self {
+            env_prefix: PASSWORD_ENV_PREFIX,
+            secrets_dir: std::env::var_os(SECRETS_DIR_ENV)
+                .map(std::path::PathBuf::from)
+                .unwrap_or_else(|| "/run/secrets".into()),
+        }
+    }
+}
+
+/// A password ready for `Url::set_password` (which does not escape `%`).
+pub(super) fn encode_password(p: &str) -> String {
+    percent_encoding::utf8_percent_encode(p, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
 /// Reads PurSight's options off a source URI:
-/// - `password_env=VAR` / `password_file=/path`: the password is read when connecting, so
-///   it is never stored with the source;
+/// - `password_env=PURSIGHT_SOURCE_X` / `password_file=/run/secrets/x`: the password is
+///   read when connecting, so it is never stored with the source;
 /// - `max_connections=N` (1..=16), `statement_timeout_ms=N`, `connect_timeout_ms=N`.
 pub(super) fn parse(uri: &url::Url) -> Result<SourceUri, ConnectorError> {
+    parse_with(uri, &Policy::from_env())
+}
+
+pub(super) fn parse_with(uri: &url::Url, policy: &Policy) -> Result<SourceUri, ConnectorError> {
     let mut limits = Limits::default();
     let mut keep = Vec::new();
     let mut password: Option<String> = None;
@@ -84,6 +126,15 @@ pub(super) fn parse(uri: &url::Url) -> Result<SourceUri, ConnectorError> {
         };
         match k.as_ref() {
             "password_env" => {
+                if !v.starts_with(policy.env_prefix) {
+                    return Err(invalid(
+                        uri,
+                        format!(
+                            "password_env must name a variable starting with {}",
+                            policy.env_prefix
+                        ),
+                    ));
+                }
                 let value = std::env::var(v.as_ref()).map_err(|_| {
                     invalid(
                         uri,
@@ -93,7 +144,20 @@ pub(super) fn parse(uri: &url::Url) -> Result<SourceUri, ConnectorError> {
                 password = Some(value);
             }
             "password_file" => {
-                let text = std::fs::read_to_string(v.as_ref())
+                let allowed = policy.secrets_dir.canonicalize().ok();
+                let path = std::path::Path::new(v.as_ref())
+                    .canonicalize()
+                    .map_err(|e| invalid(uri, format!("password_file `{v}`: {e}")))?;
+                if allowed.is_none_or(|dir| !path.starts_with(dir)) {
+                    return Err(invalid(
+                        uri,
+                        format!(
+                            "password_file must be inside {} (set {SECRETS_DIR_ENV} to change it)",
+                            policy.secrets_dir.display()
+                        ),
+                    ));
+                }
+                let text = std::fs::read_to_string(&path)
                     .map_err(|e| invalid(uri, format!("password_file `{v}`: {e}")))?;
                 password = Some(text.trim_end_matches(['\r', '\n']).to_string());
             }
@@ -116,7 +180,7 @@ pub(super) fn parse(uri: &url::Url) -> Result<SourceUri, ConnectorError> {
     }
     if let Some(p) = password {
         driver
-            .set_password(Some(&p))
+            .set_password(Some(&encode_password(&p)))
             .map_err(|()| invalid(uri, "this URI cannot carry a password"))?;
     }
     if driver.host_str().is_none_or(str::is_empty) {
@@ -178,7 +242,7 @@ mod tests {
     #[test]
     fn options_are_read_and_stripped_and_passwords_resolved() {
         // SAFETY-free: a unique variable name, set before any thread reads it.
-        let var = "PURSIGHT_TEST_PG_PASSWORD_7F3A";
+        let var = "PURSIGHT_SOURCE_TEST_PG_PASSWORD_7F3A";
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join("pw");
         std::fs::write(&file, "s3cr3t\n").expect("write");
@@ -187,7 +251,31 @@ mod tests {
             file.display()
         ))
         .expect("uri");
-        let p = parse(&uri).expect("parse");
+        let policy = Policy {
+            env_prefix: PASSWORD_ENV_PREFIX,
+            secrets_dir: dir.path().to_path_buf(),
+        };
+        let p = parse_with(&uri, &policy).expect("parse");
+        // References outside the allowed places are refused.
+        let outside =
+            url::Url::parse("postgres://u@h/db?password_file=/etc/hostname").expect("uri");
+        let err = parse_with(&outside, &policy)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("must be inside"), "{err}");
+        let foreign = url::Url::parse("postgres://u@h/db?password_env=HOME").expect("uri");
+        let err = parse_with(&foreign, &policy)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains(PASSWORD_ENV_PREFIX), "{err}");
+        let odd = url::Url::parse("mysql://u:a%2Bb%25c@h/db?sslpassword=x&token=y").expect("uri");
+        let shown = redact(&odd);
+        assert!(
+            !shown.contains("a%2Bb") && !shown.contains("=x") && !shown.contains("=y"),
+            "{shown}"
+        );
         assert_eq!(p.driver.password(), Some("s3cr3t"));
         assert_eq!(p.limits.max_connections, 4);
         assert_eq!(p.limits.statement_timeout, Duration::from_secs(5));
@@ -196,7 +284,7 @@ mod tests {
         assert!(!redact(&p.driver).contains("s3cr3t"));
         let missing =
             url::Url::parse(&format!("postgres://u@h/db?password_env={var}")).expect("uri");
-        let err = parse(&missing)
+        let err = parse_with(&missing, &policy)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();

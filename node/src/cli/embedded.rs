@@ -105,8 +105,9 @@ pub(super) async fn ensure_source(
     match node.source(&id) {
         Ok(existing) if existing.uri == stored_uri(source) => Ok(id),
         Ok(existing) => anyhow::bail!(
-            "source `{id}` is already registered for {}; pass --name to register {source} under another id",
-            redact_uri(&existing.uri)
+            "source `{id}` is already registered for {}; pass --name to register {} under another id",
+            redact_uri(&existing.uri),
+            redact_uri(source)
         ),
         Err(_) => Ok(node.add_source(&id, source, None, sample).await?.id),
     }

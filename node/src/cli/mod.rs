@@ -318,7 +318,34 @@ pub fn default_data_dir() -> PathBuf {
 
 /// Derives a source id from a URI: the file or folder name, cleaned up.
 pub fn source_id_from_uri(uri: &str) -> String {
-    let path = uri.split("://").nth(1).unwrap_or(uri).trim_end_matches('/');
+    // From the host and path only: user info (a password) and the query never get into an
+    // id, which is replicated and is the first segment of every asset id.
+    let path = match url::Url::parse(uri) {
+        Ok(u) => {
+            let path = percent_encoding::percent_decode_str(u.path())
+                .decode_utf8_lossy()
+                .trim_end_matches('/')
+                .to_string();
+            if path.is_empty() {
+                u.host_str().unwrap_or_default().to_string()
+            } else {
+                path
+            }
+        }
+        Err(_) => uri
+            .split("://")
+            .nth(1)
+            .unwrap_or(uri)
+            .rsplit('@')
+            .next()
+            .unwrap_or_default()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('/')
+            .to_string(),
+    };
+    let path = path.as_str();
     let last = path.rsplit('/').next().unwrap_or(path);
     let stem = last.split('.').next().unwrap_or(last);
     let id: String = stem
@@ -344,6 +371,12 @@ mod tests {
         assert_eq!(source_id_from_uri("sqlite:///tmp/My Shop.db"), "My_Shop");
         assert_eq!(source_id_from_uri("file:///data/exports/"), "exports");
         assert_eq!(source_id_from_uri("file:///"), "source");
+        assert_eq!(source_id_from_uri("mysql://root:pw@db.internal"), "db");
+        assert_eq!(
+            source_id_from_uri("postgres://u:secret@h:5432/sales?password_env=X"),
+            "sales"
+        );
+        assert!(!source_id_from_uri("mysql://root:pw@10.0.0.1:3306").contains("pw"));
     }
 
     #[test]

@@ -33,6 +33,8 @@ const TABLE_TREES: [&str; 4] = ["sources", "tables", "scans", "cluster"];
 /// The next node id a join gets, in the `cluster` tree (the bootstrap node is 1).
 const KEY_NEXT_NODE_ID: &str = "next_node_id";
 const FIRST_JOINED_NODE_ID: u64 = 2;
+/// Deleted columns a table keeps in the catalog.
+const MAX_DELETED_COLUMNS: usize = 128;
 
 fn node_key(id: u64) -> String {
     // Zero-padded so the registry iterates in id order.
@@ -379,16 +381,23 @@ fn apply_command(
             } else {
                 let mut table = table.clone();
                 table.deleted_at_ms = None;
-                // Columns the source dropped stay in the catalog, marked deleted.
+                // Columns the source dropped stay in the catalog, marked deleted (at most
+                // MAX_DELETED_COLUMNS of them, newest first: schemas inferred from samples
+                // or dynamic keys must not grow an entry without bound).
                 if let Some(old) = tx_get::<TableAsset>(tables, &table.id)? {
-                    for c in old.columns {
-                        if !table.columns.iter().any(|n| n.name == c.name) {
-                            let at = c.deleted_at_ms.unwrap_or(table.scanned_at_ms);
-                            table.columns.push(pursight_actors::domain::Column {
-                                deleted_at_ms: Some(at),
-                                ..c
-                            });
-                        }
+                    let mut gone: Vec<_> = old
+                        .columns
+                        .into_iter()
+                        .filter(|c| !table.columns.iter().any(|n| n.name == c.name))
+                        .collect();
+                    gone.sort_by_key(|c| std::cmp::Reverse(c.deleted_at_ms.unwrap_or(u64::MAX)));
+                    gone.truncate(MAX_DELETED_COLUMNS);
+                    for c in gone {
+                        let at = c.deleted_at_ms.unwrap_or(table.scanned_at_ms);
+                        table.columns.push(pursight_actors::domain::Column {
+                            deleted_at_ms: Some(at),
+                            ..c
+                        });
                     }
                 }
                 tx_put(tables, &table.id, &table)?;

@@ -490,13 +490,22 @@ impl Connector for FilesConnector {
                         .file_stem()
                         .map(|s| s.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    let name = if taken.insert((schema.clone(), stem.clone())) {
-                        stem
-                    } else {
-                        p.file_name()
-                            .map(|s| s.to_string_lossy().into_owned())
-                            .unwrap_or(stem)
-                    };
+                    // The stem, else the file name, else a numbered name: two files never
+                    // share a table id (one would overwrite the other in the catalog).
+                    let file_name = p
+                        .file_name()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_else(|| stem.clone());
+                    let mut name = stem.clone();
+                    let mut n = 1;
+                    while !taken.insert((schema.clone(), name.clone())) {
+                        n += 1;
+                        name = if n == 2 {
+                            file_name.clone()
+                        } else {
+                            format!("{file_name}~{n}")
+                        };
+                    }
                     let mut t = TableRef::new(
                         self.database.clone(),
                         schema,
