@@ -124,19 +124,7 @@ impl NodeProcess {
                 &admin,
             ],
         )?;
-        tune_snapshots(dir, snapshot_every, snapshot_every / 4)?;
-        let token = std::fs::read_to_string(dir.join("admin.token"))?
-            .trim()
-            .to_string();
-        Ok(Self {
-            bin: bin.to_path_buf(),
-            dir: dir.to_path_buf(),
-            child: None,
-            url: format!("http://{admin}"),
-            token,
-            mesh_addr: Some(mesh),
-            fault_injection: false,
-        })
+        Self::clustered(bin, dir, &admin, mesh, snapshot_every)
     }
 
     /// `pursight join --no-start` into `dir` through `seed` (a mesh address) with a join
@@ -168,6 +156,17 @@ impl NodeProcess {
                 "--no-start",
             ],
         )?;
+        Self::clustered(bin, dir, &admin, mesh, snapshot_every)
+    }
+
+    /// A node `cluster init` or `join` wrote into `dir`, tuned for tests.
+    fn clustered(
+        bin: &Path,
+        dir: &Path,
+        admin: &str,
+        mesh: String,
+        snapshot_every: u64,
+    ) -> Result<Self, HarnessError> {
         tune_snapshots(dir, snapshot_every, snapshot_every / 4)?;
         let token = std::fs::read_to_string(dir.join("admin.token"))?
             .trim()
@@ -306,5 +305,37 @@ impl NodeProcess {
 impl Drop for NodeProcess {
     fn drop(&mut self) {
         let _ = self.kill9();
+    }
+}
+
+/// Runs SQL on the local PostgreSQL server (127.0.0.1:5432, user `postgres`, trust auth)
+/// through `psql`, stopping at the first error.
+pub fn psql(db: &str, sql: &str) -> Result<(), HarnessError> {
+    let out = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", db])
+        .args(["-v", "ON_ERROR_STOP=1", "-qc", sql])
+        .output()?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(HarnessError::Command(
+            format!("psql -d {db}"),
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ))
+    }
+}
+
+/// Runs SQL on the local MariaDB server (127.0.0.1:3306, `root` without password).
+pub fn mariadb(sql: &str) -> Result<(), HarnessError> {
+    let out = Command::new("mariadb")
+        .args(["-h", "127.0.0.1", "-u", "root", "-e", sql])
+        .output()?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(HarnessError::Command(
+            "mariadb".into(),
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ))
     }
 }

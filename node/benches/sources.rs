@@ -24,26 +24,7 @@ fn env_or(name: &str, default: u64) -> u64 {
 }
 
 fn psql(db: &str, sql: &str) -> anyhow::Result<()> {
-    let out = Command::new("psql")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            db,
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-qc",
-            sql,
-        ])
-        .output()?;
-    anyhow::ensure!(
-        out.status.success(),
-        "psql: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(())
+    Ok(pursight_chaos::psql(db, sql)?)
 }
 
 struct Db(String);

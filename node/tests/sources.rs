@@ -21,38 +21,11 @@ fn unique(prefix: &str) -> String {
 }
 
 fn psql(db: &str, sql: &str) {
-    let out = Command::new("psql")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-d",
-            db,
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-qc",
-            sql,
-        ])
-        .output()
-        .expect("psql");
-    assert!(
-        out.status.success(),
-        "psql: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    pursight_chaos::psql(db, sql).expect("psql");
 }
 
 fn mariadb(sql: &str) {
-    let out = Command::new("mariadb")
-        .args(["-h", "127.0.0.1", "-u", "root", "-e", sql])
-        .output()
-        .expect("mariadb");
-    assert!(
-        out.status.success(),
-        "mariadb: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    pursight_chaos::mariadb(sql).expect("mariadb");
 }
 
 /// A PostgreSQL database dropped at the end.

@@ -13,7 +13,7 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions, MySqlRow};
 use sqlx::{AssertSqlSafe, ConnectOptions, Executor, MySqlPool, Row, ValueRef};
 
 use super::sample::TableSampler;
-use super::sql::{self, SourceUri, quote_mysql, redact, sample_fraction};
+use super::sql::{self, SourceUri, quote_mysql, redact};
 use super::{
     CLASSIFY_ROWS, ColumnSchema, Connector, ConnectorError, ConnectorFactory, TableRef, TableScan,
     fingerprint, text_of,
@@ -22,6 +22,13 @@ use crate::domain::{AssetKind, ForeignKey, SampleSize};
 
 /// Schemas of the server itself.
 const SYSTEM_SCHEMAS: &str = "'mysql', 'information_schema', 'performance_schema', 'sys'";
+/// MySQL has no `TABLESAMPLE`: a per-row coin reads each row once without sorting.
+const MYSQL: sql::Dialect = sql::Dialect {
+    quote: quote_mysql,
+    sample_clause: |f| format!(" WHERE RAND() < {f:.8}"),
+    random: "RAND",
+};
+
 /// How much longer than one sampling statement a full scan of one table may run.
 const FULL_SCAN_TIMEOUT_FACTOR: u32 = 20;
 
@@ -307,32 +314,8 @@ impl Connector for MysqlConnector {
         size: SampleSize,
     ) -> BoxFuture<'a, Result<TableScan, ConnectorError>> {
         Box::pin(async move {
-            let read_err = |e: sqlx::Error| ConnectorError::Read {
-                table: format!("{}.{}", table.schema, table.name),
-                reason: e.to_string(),
-            };
-            let cols = if table.columns.is_empty() {
-                "*".to_string()
-            } else {
-                table
-                    .columns
-                    .iter()
-                    .map(|c| quote_mysql(&c.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let from = table.locator.as_str();
-            let is_table = table.kind == AssetKind::Table;
-            let query = match size {
-                SampleSize::Full => format!("SELECT {cols} FROM {from}"),
-                SampleSize::Rows(n) => match sample_fraction(n, table.row_estimate) {
-                    Some(f) if is_table => {
-                        format!("SELECT {cols} FROM {from} WHERE RAND() < {f:.8}")
-                    }
-                    _ if is_table => format!("SELECT {cols} FROM {from} ORDER BY RAND() LIMIT {n}"),
-                    _ => format!("SELECT {cols} FROM {from} LIMIT {n}"),
-                },
-            };
+            let read_err = sql::read_error(table);
+            let query = sql::read_query(table, size, table.kind == AssetKind::Table, &MYSQL);
             let mut conn = self.pool.acquire().await.map_err(read_err)?;
             if size == SampleSize::Full {
                 let longer = self.statement_timeout * FULL_SCAN_TIMEOUT_FACTOR;

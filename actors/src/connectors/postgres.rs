@@ -10,12 +10,19 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{AssertSqlSafe, ConnectOptions, Executor, PgPool, Row, ValueRef};
 
 use super::sample::TableSampler;
-use super::sql::{self, SourceUri, literal_pg, quote_pg, redact, sample_fraction};
+use super::sql::{self, SourceUri, literal_pg, quote_pg, redact};
 use super::{
     CLASSIFY_ROWS, ColumnSchema, Connector, ConnectorError, ConnectorFactory, TableRef, TableScan,
     fingerprint, text_of,
 };
 use crate::domain::{AssetKind, ForeignKey, SampleSize};
+
+/// PostgreSQL's sampling: row-level `BERNOULLI` (uniform, unlike block-level `SYSTEM`).
+const POSTGRES: sql::Dialect = sql::Dialect {
+    quote: quote_pg,
+    sample_clause: |f| format!(" TABLESAMPLE BERNOULLI ({:.6})", f * 100.0),
+    random: "random",
+};
 
 /// How much longer than one sampling statement a full scan of one table may run.
 const FULL_SCAN_TIMEOUT_FACTOR: u32 = 20;
@@ -206,37 +213,9 @@ impl Connector for PostgresConnector {
         size: SampleSize,
     ) -> BoxFuture<'a, Result<TableScan, ConnectorError>> {
         Box::pin(async move {
-            let read_err = |e: sqlx::Error| ConnectorError::Read {
-                table: format!("{}.{}", table.schema, table.name),
-                reason: e.to_string(),
-            };
-            let cols = if table.columns.is_empty() {
-                "*".to_string()
-            } else {
-                table
-                    .columns
-                    .iter()
-                    .map(|c| quote_pg(&c.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            let from = table.locator.as_str();
+            let read_err = sql::read_error(table);
             let samplable = matches!(table.kind, AssetKind::Table | AssetKind::MaterializedView);
-            let query = match size {
-                SampleSize::Full => format!("SELECT {cols} FROM {from}"),
-                SampleSize::Rows(n) => match sample_fraction(n, table.row_estimate) {
-                    Some(f) if samplable => format!(
-                        "SELECT {cols} FROM {from} TABLESAMPLE BERNOULLI ({:.6})",
-                        f * 100.0
-                    ),
-                    // Small (or never analysed) tables: a true random sample is cheap.
-                    _ if samplable => {
-                        format!("SELECT {cols} FROM {from} ORDER BY random() LIMIT {n}")
-                    }
-                    // A view could be arbitrarily expensive to evaluate whole.
-                    _ => format!("SELECT {cols} FROM {from} LIMIT {n}"),
-                },
-            };
+            let query = sql::read_query(table, size, samplable, &POSTGRES);
             let mut tx = self.pool.begin().await.map_err(read_err)?;
             if self.raw_bytes {
                 tx.execute("SET LOCAL client_encoding = 'SQL_ASCII'")

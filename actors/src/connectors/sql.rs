@@ -4,7 +4,8 @@
 
 use std::time::Duration;
 
-use super::ConnectorError;
+use super::{ConnectorError, TableRef};
+use crate::domain::SampleSize;
 
 /// How hard a scan may lean on a source.
 #[derive(Clone, Debug, PartialEq)]
@@ -221,6 +222,59 @@ pub(super) fn quote_mysql(name: &str) -> String {
 /// A PostgreSQL string literal (standard_conforming_strings on, as since 9.1).
 pub(super) fn literal_pg(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
+}
+
+/// How one SQL engine writes the parts of a sampling query.
+pub(super) struct Dialect {
+    pub quote: fn(&str) -> String,
+    /// `FROM`-clause sampling of a fraction (0..=1) of the rows, appended to `FROM <t>`.
+    pub sample_clause: fn(f64) -> String,
+    /// The engine's random function, for `ORDER BY`.
+    pub random: &'static str,
+}
+
+/// The query that reads `table` for `size`: every row, a uniform fraction of a large
+/// table (no `LIMIT`: the reservoir keeps a uniform n), a random order for a small one, or
+/// a `LIMIT` for what cannot be sampled cheaply (views may be arbitrarily expensive).
+pub(super) fn read_query(
+    table: &TableRef,
+    size: SampleSize,
+    samplable: bool,
+    dialect: &Dialect,
+) -> String {
+    let cols = if table.columns.is_empty() {
+        "*".to_string()
+    } else {
+        table
+            .columns
+            .iter()
+            .map(|c| (dialect.quote)(&c.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let from = table.locator.as_str();
+    match size {
+        SampleSize::Full => format!("SELECT {cols} FROM {from}"),
+        SampleSize::Rows(n) => match sample_fraction(n, table.row_estimate) {
+            Some(f) if samplable => {
+                format!("SELECT {cols} FROM {from}{}", (dialect.sample_clause)(f))
+            }
+            // Small (or never analysed) tables: a true random sample is cheap.
+            _ if samplable => format!(
+                "SELECT {cols} FROM {from} ORDER BY {}() LIMIT {n}",
+                dialect.random
+            ),
+            _ => format!("SELECT {cols} FROM {from} LIMIT {n}"),
+        },
+    }
+}
+
+/// The error of a failed read of `table`.
+pub(super) fn read_error(table: &TableRef) -> impl Fn(sqlx::Error) -> ConnectorError + Copy + '_ {
+    move |e| ConnectorError::Read {
+        table: format!("{}.{}", table.schema, table.name),
+        reason: e.to_string(),
+    }
 }
 
 /// The share of a table to sample to get somewhat more than `want` rows out of
