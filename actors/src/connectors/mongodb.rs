@@ -272,7 +272,8 @@ impl MongoConnector {
         Ok(out)
     }
 
-    /// The id of the server process that counts writes, when the member that answers is
+    /// The id of the server process that counts writes (with the election that made it
+    /// primary), when the member that answers is
     /// the one taking them (primary, standalone, or a mongos in front of shard primaries)
     /// and it reports one (MongoDB 4.4+). Write counters restart with the process, so the
     /// process id belongs in every fingerprint built from them.
@@ -292,7 +293,15 @@ impl MongoConnector {
             return None;
         }
         let version = hello.get_document("topologyVersion").ok()?;
-        version.get_object_id("processId").ok().map(|o| o.to_hex())
+        let process = version.get_object_id("processId").ok()?.to_hex();
+        // A member does not count the writes it replicated while another one was primary:
+        // after a failover and failback its counters look unchanged, but the election id
+        // is new.
+        let election = hello
+            .get_object_id("electionId")
+            .map(|o| o.to_hex())
+            .unwrap_or_default();
+        Some(format!("{process}:{election}"))
     }
 
     /// Per shard: documents and write operations on the collection since the process

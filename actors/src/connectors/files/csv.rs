@@ -10,6 +10,8 @@ use crate::domain::SampleSize;
 
 /// Decoded bytes looked at to pick the delimiter.
 const HEAD_BYTES: u64 = 64 * 1024;
+/// Columns read from one file.
+const MAX_COLUMNS: usize = 1024;
 /// Records looked at to decide whether the first one is a header.
 const HEAD_ROWS: usize = 50;
 /// Lines the delimiter is counted on.
@@ -70,6 +72,10 @@ pub(super) fn read(
         let width = first.iter().map(Vec::len).max().unwrap_or(0);
         (1..=width).map(|i| format!("column_{i}")).collect()
     };
+    // Wider files keep their first columns: each column costs a profiler, and a header of
+    // a million commas must not cost gigabytes.
+    let mut names = names;
+    names.truncate(MAX_COLUMNS);
     let n = names.len();
     let mut sampler = FileSampler::new(size, n);
     let mut types: Vec<TypeTracker> = (0..n).map(|_| TypeTracker::default()).collect();
@@ -473,6 +479,17 @@ mod tests {
             assert_eq!(s.columns[0].name, first, "{file}");
             assert!(s.columns.iter().all(|c| !c.name.starts_with("column_")));
         }
+    }
+
+    #[test]
+    fn a_giant_header_keeps_a_bounded_number_of_columns() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let header: Vec<String> = (0..5000).map(|i| format!("c{i}")).collect();
+        let row: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+        let text = format!("{}\n{}\n", header.join(","), row.join(","));
+        let t = scan(dir.path(), "wide.csv", text.as_bytes(), SampleSize::Full);
+        assert_eq!(t.columns.len(), MAX_COLUMNS);
+        assert_eq!(t.rows_read, 1);
     }
 
     #[test]
