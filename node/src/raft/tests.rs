@@ -67,6 +67,20 @@ fn table(source: &str, name: &str) -> TableAsset {
     }
 }
 
+/// Opens a sled folder a stopped node just closed. openraft's storage tasks let go of
+/// their handles shortly after `shutdown` returns; sled's file lock goes with the last one.
+async fn reopen(path: &std::path::Path) -> sled::Db {
+    let mut last = None;
+    for _ in 0..100 {
+        match sled::open(path) {
+            Ok(db) => return db,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("reopen: {last:?}");
+}
+
 fn settings(snapshot_every: u64) -> RaftSettings {
     RaftSettings {
         snapshot_every,
@@ -144,7 +158,7 @@ async fn commands_apply_their_rules_and_survive_a_restart() {
         assert_eq!(node.reader().tables().expect("tables").len(), 1);
         node.shutdown().await;
     }
-    let db = sled::open(dir.path()).expect("reopen");
+    let db = reopen(dir.path()).await;
     let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000), Network::Standalone)
         .await
         .expect("restart");
