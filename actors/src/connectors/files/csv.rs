@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{FileSampler, open_text, unique_names};
+use super::{file_sampler, open_text, unique_names};
 use crate::connectors::{ColumnSchema, TableScan, text_of};
 use crate::domain::SampleSize;
 
@@ -77,7 +77,7 @@ pub(super) fn read(
     let mut names = names;
     names.truncate(MAX_COLUMNS);
     let n = names.len();
-    let mut sampler = FileSampler::new(size, n);
+    let mut sampler = file_sampler(size, n);
     let mut types: Vec<TypeTracker> = (0..n).map(|_| TypeTracker::default()).collect();
     let mut take = |mut row: Vec<Option<String>>| {
         row.resize(n, None);
@@ -101,7 +101,7 @@ pub(super) fn read(
         .map(|(name, t)| ColumnSchema::new(name, t.name(), t.nulls > 0))
         .collect();
     let rows = sampler.rows_read();
-    Ok(sampler.finish(columns, rows))
+    Ok(sampler.finish_with(columns, Some(rows)))
 }
 
 /// A record's values; an empty field is the file's way of writing NULL.

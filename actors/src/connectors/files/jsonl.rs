@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde::de::{self, Deserialize, MapAccess, SeqAccess, Visitor};
 
-use super::{FileSampler, open_text};
+use super::{FileSampler, file_sampler, open_text};
 use crate::connectors::{ColumnSchema, MAX_VALUE_CHARS, TableScan};
 use crate::domain::SampleSize;
 
@@ -368,7 +368,7 @@ impl Table {
             index: HashMap::new(),
             columns: Vec::new(),
             refused: 0,
-            sampler: FileSampler::new(size, 0),
+            sampler: file_sampler(size, 0),
         }
     }
 
@@ -513,7 +513,7 @@ impl Table {
             .iter()
             .map(|c| ColumnSchema::new(c.name.clone(), c.data_type(), c.present < rows))
             .collect();
-        Ok(self.sampler.finish(columns, rows))
+        Ok(self.sampler.finish_with(columns, Some(rows)))
     }
 }
 

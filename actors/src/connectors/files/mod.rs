@@ -15,14 +15,12 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use futures::future::BoxFuture;
-use rand::{Rng, SeedableRng};
 
 use super::{
-    CLASSIFY_ROWS, ColumnSchema, Connector, ConnectorError, ConnectorFactory, MAX_VALUE_CHARS,
-    TableRef, TableScan, bound_in_place, fingerprint, local_path,
+    CLASSIFY_ROWS, Connector, ConnectorError, ConnectorFactory, TableRef, TableSampler, TableScan,
+    fingerprint, local_path,
 };
 use crate::domain::{AssetKind, SampleSize};
-use crate::profile::ColumnProfiler;
 
 /// How deep a directory is walked for files.
 const MAX_DEPTH: usize = 4;
@@ -126,120 +124,13 @@ fn read_file(path: &Path, size: SampleSize) -> Result<TableScan, String> {
     }
 }
 
-/// Keeps a bounded uniform sample of a file's rows and, on a full scan, profiles every row.
-///
-/// The same reservoir and profiles as [`super::TableSampler`], with two differences files
-/// need: a fixed seed (see [`SAMPLE_SEED`]), and columns that may appear while reading
-/// (JSON) and whose type is known only once read (CSV, JSON), so profilers start untyped.
-struct FileSampler {
-    capacity: usize,
-    columns: usize,
-    seen: u64,
-    /// Row-major; rows pushed before a column appeared are shorter (that column is NULL).
-    rows: Vec<Vec<Option<String>>>,
-    /// Present on full scans: one profiler per column over every row.
-    profilers: Option<Vec<ColumnProfiler>>,
-    rng: rand::rngs::StdRng,
-}
+/// Files' sampler: the same reservoir and profiles as every source, with a fixed seed (see
+/// [`SAMPLE_SEED`]) and columns learned while reading (JSON adds them as it goes; CSV and
+/// JSON know their types only at the end).
+type FileSampler = TableSampler;
 
-impl FileSampler {
-    fn new(size: SampleSize, columns: usize) -> Self {
-        let (capacity, profilers) = match size {
-            SampleSize::Rows(n) => (usize::try_from(n).unwrap_or(usize::MAX), None),
-            SampleSize::Full => (
-                CLASSIFY_ROWS,
-                Some((0..columns).map(|_| ColumnProfiler::untyped()).collect()),
-            ),
-        };
-        Self {
-            capacity,
-            columns,
-            seen: 0,
-            rows: Vec::new(),
-            profilers,
-            rng: rand::rngs::StdRng::seed_from_u64(SAMPLE_SEED),
-        }
-    }
-
-    /// Widens the table to `columns`; the rows already seen are NULL in the new ones.
-    fn widen(&mut self, columns: usize) {
-        if columns <= self.columns {
-            return;
-        }
-        if let Some(ps) = &mut self.profilers {
-            for _ in self.columns..columns {
-                let mut p = ColumnProfiler::untyped();
-                for _ in 0..self.seen {
-                    p.push(None);
-                }
-                ps.push(p);
-            }
-        }
-        self.columns = columns;
-    }
-
-    /// Adds one row (values in column order; missing trailing values are NULL, values past
-    /// the known columns are dropped).
-    fn push(&mut self, mut row: Vec<Option<String>>) {
-        row.resize(self.columns, None);
-        for v in row.iter_mut().flatten() {
-            bound_in_place(v, MAX_VALUE_CHARS);
-        }
-        if let Some(ps) = &mut self.profilers {
-            for (p, v) in ps.iter_mut().zip(&row) {
-                p.push(v.as_deref());
-            }
-        }
-        self.seen += 1;
-        if self.rows.len() < self.capacity {
-            self.rows.push(row);
-        } else {
-            let j = self.rng.random_range(0..self.seen);
-            if let Some(slot) = usize::try_from(j).ok().and_then(|j| self.rows.get_mut(j)) {
-                *slot = row;
-            }
-        }
-    }
-
-    fn rows_read(&self) -> u64 {
-        self.seen
-    }
-
-    /// The scan of a table of `columns` (as many as were pushed) and `row_count` rows.
-    fn finish(self, columns: Vec<ColumnSchema>, row_count: u64) -> TableScan {
-        let mut values: Vec<Vec<Option<String>>> = (0..columns.len())
-            .map(|_| Vec::with_capacity(self.rows.len()))
-            .collect();
-        for mut row in self.rows {
-            row.resize(columns.len(), None);
-            for (col, v) in values.iter_mut().zip(row) {
-                col.push(v);
-            }
-        }
-        let profiles = self.profilers.map(|ps| {
-            ps.into_iter()
-                .zip(&columns)
-                .map(|(p, c)| p.finish_as(profile_type(&c.data_type), true))
-                .collect()
-        });
-        TableScan {
-            columns,
-            values,
-            row_count: Some(row_count),
-            rows_read: self.seen,
-            profiles,
-        }
-    }
-}
-
-/// The type a column's full-scan profile is finished as. Arrays (values are elements
-/// joined) and mixed JSON types have no meaningful numeric or temporal extremes.
-fn profile_type(data_type: &str) -> &str {
-    if data_type.starts_with("array<") || data_type.contains('|') {
-        "mixed"
-    } else {
-        data_type
-    }
+fn file_sampler(size: SampleSize, columns: usize) -> FileSampler {
+    TableSampler::untyped(columns, size, CLASSIFY_ROWS, SAMPLE_SEED)
 }
 
 /// Column names made unique (`name`, `name_2`, …): a duplicate would give two columns the
@@ -553,7 +444,7 @@ mod tests {
     use std::io::Read;
 
     use super::*;
-    use crate::connectors::ConnectorRegistry;
+    use crate::connectors::{ColumnSchema, ConnectorRegistry};
 
     fn decode_all(bytes: &[u8], encoding: Encoding, chunk: usize) -> String {
         /// Hands out at most `chunk` bytes per read, to cut sequences at read boundaries.
@@ -620,7 +511,7 @@ mod tests {
 
     #[test]
     fn the_sampler_widens_and_profiles_every_row() {
-        let mut s = FileSampler::new(SampleSize::Full, 1);
+        let mut s = file_sampler(SampleSize::Full, 1);
         for i in 0..2000 {
             if i == 1000 {
                 s.widen(2);
@@ -631,7 +522,7 @@ mod tests {
             ColumnSchema::new("a", "integer", false),
             ColumnSchema::new("b", "string", true),
         ];
-        let scan = s.finish(cols, 2000);
+        let scan = s.finish_with(cols, Some(2000));
         assert_eq!((scan.rows_read, scan.row_count), (2000, Some(2000)));
         assert_eq!(scan.values[0].len(), CLASSIFY_ROWS);
         assert_eq!(scan.values[1].len(), CLASSIFY_ROWS);

@@ -18,7 +18,7 @@ use ::parquet::file::serialized_reader::SerializedFileReader;
 use ::parquet::schema::types::{ColumnDescriptor, SchemaDescriptor, Type};
 use rand::SeedableRng;
 
-use super::{FileSampler, SAMPLE_SEED};
+use super::{FileSampler, SAMPLE_SEED, file_sampler};
 use crate::connectors::{ColumnSchema, MAX_VALUE_CHARS, TableScan, text_of};
 use crate::domain::SampleSize;
 
@@ -55,7 +55,7 @@ fn read_file(path: &Path, size: SampleSize) -> Result<TableScan, String> {
         SampleSize::Rows(n) if n.saturating_mul(2) < total => pick_rows(total, n),
         _ => None,
     };
-    let mut sampler = FileSampler::new(size, leaves.len());
+    let mut sampler = file_sampler(size, leaves.len());
     let mut start = 0u64;
     for (g, &rows) in groups.iter().enumerate() {
         let end = start + rows;
@@ -104,7 +104,7 @@ fn read_file(path: &Path, size: SampleSize) -> Result<TableScan, String> {
         .iter()
         .map(|l| ColumnSchema::new(l.name.clone(), l.data_type.clone(), l.nullable))
         .collect();
-    Ok(sampler.finish(columns, total))
+    Ok(sampler.finish_with(columns, Some(total)))
 }
 
 fn corrupt(e: ParquetError) -> String {
