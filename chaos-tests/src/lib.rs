@@ -325,6 +325,35 @@ pub fn psql(db: &str, sql: &str) -> Result<(), HarnessError> {
     }
 }
 
+/// The first value `sql` returns on the local PostgreSQL server, as text.
+pub fn psql_value(db: &str, sql: &str) -> Result<String, HarnessError> {
+    let out = Command::new("psql")
+        .args(["-h", "127.0.0.1", "-U", "postgres", "-d", db])
+        .args(["-v", "ON_ERROR_STOP=1", "-tAc", sql])
+        .output()?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    } else {
+        Err(HarnessError::Command(
+            format!("psql -d {db}"),
+            String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        ))
+    }
+}
+
+/// Polls `sql` on the local PostgreSQL server until it returns `want` (server statistics
+/// and background work land asynchronously); `false` after `timeout`.
+pub async fn psql_until(db: &str, sql: &str, want: &str, timeout: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < timeout {
+        if psql_value(db, sql).is_ok_and(|v| v == want) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
 /// Runs SQL on the local MariaDB server (127.0.0.1:3306, `root` without password).
 pub fn mariadb(sql: &str) -> Result<(), HarnessError> {
     let out = Command::new("mariadb")

@@ -194,6 +194,38 @@ fn default_queue() -> usize {
     64
 }
 
+impl NodeConfig {
+    /// The config `cluster init` and `join` write: files next to it (`data/`, `tls/`,
+    /// `admin.token`), defaults for everything else.
+    pub fn cluster_member(
+        node_id: u64,
+        admin_listen: &str,
+        cluster: ClusterConfig,
+        mesh_listen: &str,
+        mesh_advertise: Option<String>,
+    ) -> Self {
+        Self {
+            version: 1,
+            node_id,
+            data_dir: PathBuf::from("data"),
+            admin: AdminConfig {
+                listen: admin_listen.to_string(),
+                token: None,
+                token_file: Some(PathBuf::from("admin.token")),
+            },
+            storage: StorageConfig::default(),
+            raft: RaftConfig::default(),
+            scan: ScanConfig::default(),
+            cluster: Some(cluster),
+            mesh: Some(MeshSection {
+                listen: mesh_listen.to_string(),
+                advertise: mesh_advertise,
+                tls_dir: PathBuf::from("tls"),
+            }),
+        }
+    }
+}
+
 /// A validated config with its secrets resolved.
 #[derive(Clone, Debug)]
 pub struct ResolvedConfig {

@@ -70,8 +70,10 @@ async fn incremental_scans_skip_unchanged_tables_and_keep_deleted_ones() {
          INSERT INTO a SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 200) g;
          INSERT INTO b SELECT g, 'x', 'y' FROM generate_series(1, 50) g;",
     );
-    // Statistics of the setup session reach the shared view once it has ended.
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Fingerprints rest on write counters, which reach the shared statistics once the
+    // writing session has ended: wait until they show the setup's inserts.
+    let inserts = "SELECT sum(n_tup_ins) FROM pg_stat_all_tables WHERE relname IN ('a', 'b')";
+    assert!(pursight_chaos::psql_until(&db.0, inserts, "250", Duration::from_secs(10)).await);
     let dir = tempfile::tempdir().expect("tempdir");
     let node = Node::start(NodeOptions::new(dir.path()))
         .await
@@ -101,7 +103,7 @@ async fn incremental_scans_skip_unchanged_tables_and_keep_deleted_ones() {
 
     psql(&db.0, "INSERT INTO a VALUES (1000, 'late@example.com')");
     psql(&db.0, "DROP TABLE c; ALTER TABLE b DROP COLUMN y;");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(pursight_chaos::psql_until(&db.0, inserts, "251", Duration::from_secs(10)).await);
     let third = scan(&node, "pg", false).await;
     assert_eq!(third.state, ScanState::Done);
     assert_eq!(third.progress.tables_total, 2);
@@ -163,15 +165,28 @@ async fn cancelled_and_failing_scans_say_why() {
         .await
         .expect("source");
     let job = node.start_scan("slow", false).await.expect("start");
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Cancel while the first view is being read on the server.
+    let reading = format!(
+        "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = '{}' \
+         AND application_name = 'pursight' AND state = 'active'",
+        db.0
+    );
+    assert!(pursight_chaos::psql_until("postgres", &reading, "t", Duration::from_secs(10)).await);
     let cancelled = node.cancel_scan(&job.id).await.expect("cancel");
     assert_eq!(cancelled.state, ScanState::Cancelled);
     let done = node.wait_scan(&job.id, |_| {}).await.expect("wait");
     assert_eq!(done.state, ScanState::Cancelled);
-    // The scanner stops after the table it was reading; a later scan is served.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let after = node.scan(&job.id).expect("job");
-    assert!(after.progress.tables_done < 3, "stopped early: {after:?}");
+    // The read in progress is abandoned on the server, and no other view is read after
+    // it: a scan that went on would keep a 2-second query active within this window.
+    assert!(
+        pursight_chaos::psql_until("postgres", &reading, "f", Duration::from_millis(2500)).await,
+        "the cancelled scan still reads the source"
+    );
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let now = pursight_chaos::psql_value("postgres", &reading).expect("activity");
+        assert_eq!(now, "f", "the cancelled scan went on to another table");
+    }
     assert!(
         node.cancel_scan(&job.id).await.is_err(),
         "cancelling twice is a conflict"

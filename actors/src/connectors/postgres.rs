@@ -710,6 +710,32 @@ pub(crate) mod tests {
                 .map(|t| (t.name, t.fingerprint))
                 .collect::<std::collections::BTreeMap<_, _>>()
         };
+        // Write counters reach the shared statistics once the writing session has ended.
+        let counters_show = |sql: &'static str| {
+            let uri = db.uri();
+            async move {
+                let pool = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect(&uri)
+                    .await
+                    .expect("connect");
+                for _ in 0..200 {
+                    let ok: bool = sqlx::query_scalar(sql)
+                        .fetch_one(&pool)
+                        .await
+                        .expect("stats");
+                    if ok {
+                        return;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                panic!("statistics never showed: {sql}");
+            }
+        };
+        counters_show(
+            "SELECT n_tup_ins = 3000 FROM pg_stat_all_tables WHERE relname = 'customers'",
+        )
+        .await;
         let before = fingerprints().await;
         assert_eq!(
             before,
@@ -720,8 +746,8 @@ pub(crate) mod tests {
             .await;
         db.exec(r#"ALTER TABLE "Sales Dept"."order lines" ADD COLUMN memo text"#)
             .await;
-        // The writer's statistics reach the shared view when its session ends.
-        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        counters_show("SELECT n_tup_upd > 0 FROM pg_stat_all_tables WHERE relname = 'customers'")
+            .await;
         let after = fingerprints().await;
         assert_ne!(before["customers"], after["customers"], "data change");
         assert_ne!(before["order lines"], after["order lines"], "schema change");

@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use pursight_mesh::{Identity, Role};
 
 use super::join::{CERT_VALIDITY, JoinError, write_config, write_secret};
-use crate::config::{
-    AdminConfig, ClusterConfig, MeshSection, NodeConfig, RaftConfig, ScanConfig, StorageConfig,
-};
+use crate::config::{ClusterConfig, NodeConfig};
 
 /// What `cluster init` is asked for.
 #[derive(Clone, Debug)]
@@ -27,12 +25,6 @@ pub struct InitOutcome {
     pub config: PathBuf,
     pub ca_fingerprint: String,
     pub admin_token_file: PathBuf,
-}
-
-fn random_token() -> String {
-    let mut buf = [0u8; 24];
-    rand::fill(&mut buf[..]);
-    buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Creates the cluster in `opts.out`, which must not hold a node already.
@@ -65,32 +57,20 @@ pub fn init(opts: &InitOptions) -> Result<InitOutcome, JoinError> {
         &pursight_actors::secrets::SecretBox::new_key_hex(),
     )?;
     let token_file = opts.out.join("admin.token");
-    write_secret(&token_file, &random_token())?;
-    let config = NodeConfig {
-        version: 1,
-        node_id: 1,
-        data_dir: PathBuf::from("data"),
-        admin: AdminConfig {
-            listen: opts.admin_listen.clone(),
-            token: None,
-            token_file: Some(PathBuf::from("admin.token")),
-        },
-        storage: StorageConfig::default(),
-        raft: RaftConfig::default(),
-        scan: ScanConfig::default(),
-        cluster: Some(ClusterConfig {
+    write_secret(&token_file, &super::token::random_hex(24))?;
+    let config = NodeConfig::cluster_member(
+        1,
+        &opts.admin_listen,
+        ClusterConfig {
             name: opts.name.clone(),
             role: Role::Core,
             site: opts.site.clone(),
             bootstrap: true,
             peers: Vec::new(),
-        }),
-        mesh: Some(MeshSection {
-            listen: opts.mesh_listen.clone(),
-            advertise: opts.mesh_advertise.clone(),
-            tls_dir: PathBuf::from("tls"),
-        }),
-    };
+        },
+        &opts.mesh_listen,
+        opts.mesh_advertise.clone(),
+    );
     write_config(&config_path, &config)?;
     Ok(InitOutcome {
         config: config_path,

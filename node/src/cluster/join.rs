@@ -15,10 +15,7 @@ use pursight_mesh::{CertifiedKey, Identity, Role};
 use super::membership;
 use super::rpc::{JoinRequest, JoinResponse};
 use super::token::{ParsedToken, secret_hash};
-use crate::config::{
-    AdminConfig, ClusterConfig, MeshSection, NodeConfig, PeerConfig, RaftConfig, ScanConfig,
-    StorageConfig,
-};
+use crate::config::{ClusterConfig, NodeConfig, PeerConfig};
 use crate::raft::RaftNode;
 
 /// How long a node certificate is valid. Rotation is not automated yet.
@@ -189,19 +186,10 @@ pub async fn join(opts: &JoinOptions) -> Result<PathBuf, JoinError> {
     }
     write_secret(&opts.dir.join("admin.token"), &resp.admin_token)?;
     write_secret(&tls_dir.join("secrets.key"), &resp.secrets_key)?;
-    let config = NodeConfig {
-        version: 1,
-        node_id: resp.node_id,
-        data_dir: PathBuf::from("data"),
-        admin: AdminConfig {
-            listen: opts.admin_listen.clone(),
-            token: None,
-            token_file: Some(PathBuf::from("admin.token")),
-        },
-        storage: StorageConfig::default(),
-        raft: RaftConfig::default(),
-        scan: ScanConfig::default(),
-        cluster: Some(ClusterConfig {
+    let config = NodeConfig::cluster_member(
+        resp.node_id,
+        &opts.admin_listen,
+        ClusterConfig {
             name: resp.cluster_name,
             role: resp.role,
             site: resp.site,
@@ -211,13 +199,10 @@ pub async fn join(opts: &JoinOptions) -> Result<PathBuf, JoinError> {
                 .into_iter()
                 .map(|(id, addr)| PeerConfig { id, addr })
                 .collect(),
-        }),
-        mesh: Some(MeshSection {
-            listen: opts.mesh_listen.clone(),
-            advertise: opts.mesh_advertise.clone(),
-            tls_dir: PathBuf::from("tls"),
-        }),
-    };
+        },
+        &opts.mesh_listen,
+        opts.mesh_advertise.clone(),
+    );
     write_config(&config_path, &config)?;
     Ok(config_path)
 }
