@@ -32,6 +32,13 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, CodecError> {
     Ok(out)
 }
 
+/// How many bytes [`encode`] would write, without writing them.
+pub fn encoded_len<T: Serialize>(value: &T) -> Result<usize, CodecError> {
+    let mut size = bincode::enc::write::SizeWriter::default();
+    bincode::serde::encode_into_writer(value, &mut size, bincode::config::standard())?;
+    Ok(1 + size.bytes_written)
+}
+
 /// Decodes a value written by [`encode`].
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     let (&version, body) = bytes.split_first().ok_or(CodecError::Empty)?;
@@ -50,6 +57,7 @@ mod tests {
     fn round_trip_and_rejects_garbage() {
         let v = (42u64, "héllo".to_string());
         let bytes = encode(&v).expect("encode");
+        assert_eq!(encoded_len(&v).expect("size"), bytes.len());
         assert_eq!(decode::<(u64, String)>(&bytes).expect("decode"), v);
         assert!(matches!(
             decode::<(u64, String)>(&[]),

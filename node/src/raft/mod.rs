@@ -293,9 +293,7 @@ impl RaftNode {
     async fn propose_inner(&self, cmd: Command) -> Result<CommandResult, ClusterError> {
         // An entry larger than a mesh frame could be appended here but never replicated,
         // and would block every later commit behind it.
-        let size = codec::encode(&cmd)
-            .map_err(|e| ClusterError::Rejected(e.to_string()))?
-            .len();
+        let size = codec::encoded_len(&cmd).map_err(|e| ClusterError::Rejected(e.to_string()))?;
         if size > MAX_COMMAND_BYTES {
             return Err(ClusterError::Rejected(format!(
                 "a {size}-byte command exceeds the {MAX_COMMAND_BYTES}-byte limit"
