@@ -1,11 +1,12 @@
-//! The classifier actor: classifies the sampled columns of one table. The work is CPU-bound,
-//! so it runs on a blocking thread and the actor's mailbox stays responsive.
+//! The classifier actor: classifies the sampled columns of one table with the three tiers
+//! (neighbouring columns inform each other). The work is CPU-bound, so it runs on a
+//! blocking thread and the actor's mailbox stays responsive.
 
 use std::sync::Arc;
 
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
-use crate::classify::{ColumnSample, PatternClassifier};
+use crate::classify::{Classifier, ColumnSample};
 use crate::domain::Classification;
 
 /// One column handed to the classifier; the values exist only in memory.
@@ -31,8 +32,8 @@ pub struct ClassifierActor;
 
 impl Actor for ClassifierActor {
     type Msg = ClassifierMsg;
-    type State = Arc<PatternClassifier>;
-    type Arguments = Arc<PatternClassifier>;
+    type State = Arc<Classifier>;
+    type Arguments = Arc<Classifier>;
 
     async fn pre_start(
         &self,
@@ -64,21 +65,20 @@ impl Actor for ClassifierActor {
     }
 }
 
-/// Classifies columns synchronously (also used by benchmarks).
+/// Classifies the columns of one table synchronously (also used by benchmarks).
 pub fn classify_columns(
-    classifier: &PatternClassifier,
+    classifier: &Classifier,
     columns: &[ColumnValues],
 ) -> Vec<Vec<Classification>> {
-    let found: Vec<Vec<Classification>> = columns
+    let samples: Vec<ColumnSample<'_>> = columns
         .iter()
-        .map(|c| {
-            classifier.classify(&ColumnSample {
-                name: &c.name,
-                data_type: &c.data_type,
-                values: &c.values,
-            })
+        .map(|c| ColumnSample {
+            name: &c.name,
+            data_type: &c.data_type,
+            values: &c.values,
         })
         .collect();
+    let found = classifier.classify_table(&samples);
     let values: usize = columns.iter().map(|c| c.values.len()).sum();
     metrics::counter!("pursight_values_classified_total").increment(values as u64);
     found

@@ -267,6 +267,19 @@ pub enum Tier {
     Context,
     /// The ONNX model.
     Model,
+    /// A data steward confirmed or set the type by hand.
+    Steward,
+}
+
+/// What one tier contributed to a classification, for its explanation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Contribution {
+    pub tier: Tier,
+    /// The tier's score for the type (its evidence on its own, 0 to 1), or the change it
+    /// made to the confidence when negative.
+    pub score: f64,
+    /// What the tier saw, in words, with no raw value.
+    pub detail: String,
 }
 
 /// One sensitive type found in a column.
@@ -279,6 +292,9 @@ pub struct Classification {
     pub tiers: Vec<Tier>,
     /// One matching value, masked (`4111********1111`); never the value itself.
     pub evidence: String,
+    /// Which tier contributed what, in the order they were applied.
+    #[serde(default)]
+    pub explanation: Vec<Contribution>,
 }
 
 macro_rules! classification_types {
@@ -492,6 +508,17 @@ pub enum Command {
     ConsumeJoinToken {
         id: String,
         secret_sha256: String,
+        at_ms: Millis,
+    },
+    /// Record steward corrections of one column's classifications, apply them to the
+    /// stored table (and to every later scan of it) and audit each one. Fails with
+    /// `NotFound` when the table or the column does not exist.
+    CorrectClassifications {
+        table_id: String,
+        column: String,
+        corrections: Vec<(ClassificationType, crate::corrections::CorrectionAction)>,
+        by: String,
+        reason: Option<String>,
         at_ms: Millis,
     },
 }

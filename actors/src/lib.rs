@@ -7,10 +7,12 @@
 pub mod classify;
 pub mod cluster;
 pub mod connectors;
+pub mod corrections;
 pub mod domain;
 pub mod node_registry;
 pub mod profile;
 pub mod secrets;
+pub mod taxonomy;
 
 pub mod cataloger;
 pub mod classifier;

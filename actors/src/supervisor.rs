@@ -16,7 +16,7 @@ use ractor::{
 
 use crate::cataloger::{CatalogerActor, CatalogerMsg};
 use crate::classifier::{ClassifierActor, ClassifierMsg};
-use crate::classify::PatternClassifier;
+use crate::classify::Classifier;
 use crate::cluster::Cluster;
 use crate::connectors::ConnectorRegistry;
 use crate::domain::{Command, ScanJob, ScanState, now_ms};
@@ -74,7 +74,7 @@ impl Child {
 pub struct SupervisorArgs {
     pub cluster: Arc<dyn Cluster>,
     pub registry: ConnectorRegistry,
-    pub classifier: Arc<PatternClassifier>,
+    pub classifier: Arc<Classifier>,
     pub settings: ScanSettings,
     pub budget: RestartBudget,
 }

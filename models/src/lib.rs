@@ -1,4 +1,11 @@
-//! PurSight models: ONNX inference for the model tier of the classifier.
+//! PurSight models: the column model of the classifier's third tier.
 //!
-//! Empty for now: the pattern tier lives in `pursight-actors`; the three-tier classifier
-//! brings tract-onnx, the shipped model and its training pipeline here.
+//! [`features`] turns one value into the vector the model was trained on (the spec is
+//! `models/FEATURES.md`); [`model`] loads the ONNX network built into the binary, checks it
+//! against its manifest, and runs it with tract. The training pipeline that produced the
+//! network lives in `models/train/`.
+
+pub mod features;
+pub mod model;
+
+pub use model::{BATCH, ColumnModel, Manifest, ModelError};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use pursight_actors::classifier::{ColumnValues, classify_columns};
-use pursight_actors::classify::PatternClassifier;
+use pursight_actors::classify::Classifier;
 use pursight_actors::domain::{Command, Source, SourceKind};
 use pursight_node::raft::{Network, RaftNode, RaftSettings};
 
@@ -115,9 +115,9 @@ fn main() {
         println!("{in_flight:<14} {total:>10} {rate:>16.0}");
     }
 
-    println!("\nTier-1 classification, one thread");
+    println!("\nClassification (three tiers), one thread");
     println!("{:<16} {:>10} {:>16}", "column", "values", "values/s");
-    let classifier = PatternClassifier::new();
+    let classifier = Classifier::new().expect("classifier loads");
     let n = 100_000;
     let mut total_values = 0usize;
     let mut total_secs = 0.0;

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pursight_actors::classify::PatternClassifier;
+use pursight_actors::classify::Classifier;
 use pursight_actors::connectors::ConnectorRegistry;
 use pursight_actors::domain::{Command, ScanState, now_ms};
 use pursight_actors::node_registry::NodeRecord;
@@ -90,6 +90,8 @@ pub enum NodeError {
     Identity(PathBuf, String),
     #[error("starting the mesh: {0}")]
     Mesh(String),
+    #[error("loading the classifier: {0}")]
+    Classifier(#[from] pursight_actors::classify::ClassifierError),
 }
 
 /// A running node. Share it behind an `Arc`.
@@ -164,7 +166,7 @@ impl Node {
         let args = SupervisorArgs {
             cluster: Arc::new(raft.clone()),
             registry,
-            classifier: Arc::new(PatternClassifier::new()),
+            classifier: Arc::new(Classifier::new()?),
             settings: opts.scan.clone(),
             budget: opts.budget,
         };

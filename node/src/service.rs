@@ -3,6 +3,7 @@
 
 use pursight_actors::cluster::ClusterError;
 use pursight_actors::connectors::{is_secret_param, parse_uri, source_kind};
+use pursight_actors::corrections::{AuditEvent, CorrectionAction};
 use pursight_actors::domain::{
     ClassificationType, Command, CommandResult, SampleSize, ScanJob, ScanProgress, ScanState,
     Source, TableAsset, now_ms,
@@ -96,11 +97,11 @@ pub struct AssetQuery {
 }
 
 /// A column asset: the column with the id and table it belongs to.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ColumnAsset {
     pub id: String,
     pub table: String,
-    pub kind: &'static str,
+    pub kind: String,
     #[serde(flatten)]
     pub column: pursight_actors::domain::Column,
 }
@@ -143,7 +144,7 @@ impl From<&Source> for SourceView {
 }
 
 /// Either kind of asset `GET /api/v1/assets/{id}` returns.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum Asset {
     Table(TableAsset),
@@ -346,12 +347,84 @@ impl Node {
             return Ok(Asset::Column(ColumnAsset {
                 id: id.to_string(),
                 table: t.id.clone(),
-                kind: "column",
+                kind: "column".into(),
                 column: c.clone(),
             }));
         }
         Err(ServiceError::NotFound(format!("asset `{id}`")))
     }
+
+    /// Applies a steward's corrections to a column asset and returns the column as stored.
+    pub async fn correct_classifications(
+        &self,
+        id: &str,
+        req: CorrectionRequest,
+    ) -> Result<Asset, ServiceError> {
+        if req.corrections.is_empty() {
+            return Err(ServiceError::BadRequest(
+                "`corrections` is empty: give at least one {\"type\", \"action\"}".into(),
+            ));
+        }
+        let by = req.by.as_deref().map(str::trim).unwrap_or("admin");
+        if by.is_empty() || by.len() > 128 || by.chars().any(char::is_control) {
+            return Err(ServiceError::BadRequest(
+                "`by` must be 1 to 128 printable characters".into(),
+            ));
+        }
+        if req.reason.as_ref().is_some_and(|r| r.len() > 2048) {
+            return Err(ServiceError::BadRequest(
+                "`reason` is longer than 2048 bytes".into(),
+            ));
+        }
+        let (table, column) = match self.asset(id)? {
+            Asset::Column(c) => (c.table, c.column.name),
+            Asset::Table(_) => {
+                return Err(ServiceError::BadRequest(format!(
+                    "`{id}` is a table: corrections apply to a column asset (`{id}.<column>`)"
+                )));
+            }
+        };
+        let cmd = Command::CorrectClassifications {
+            table_id: table,
+            column,
+            corrections: req
+                .corrections
+                .iter()
+                .map(|c| (c.type_id, c.action))
+                .collect(),
+            by: by.to_string(),
+            reason: req.reason.filter(|r| !r.trim().is_empty()),
+            at_ms: now_ms(),
+        };
+        match self.raft.propose(cmd).await? {
+            CommandResult::Done => self.asset(id),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Audit events after sequence number `after`, oldest first.
+    pub fn audit(&self, after: u64, limit: usize) -> Result<Vec<AuditEvent>, ServiceError> {
+        Ok(self.raft.reader().audit(after, limit.clamp(1, 1000))?)
+    }
+}
+
+/// The body of `PUT /api/v1/assets/{id}/classifications`.
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionRequest {
+    /// Who makes the correction (recorded in the audit trail); `admin` when absent.
+    pub by: Option<String>,
+    pub reason: Option<String>,
+    pub corrections: Vec<CorrectionItem>,
+}
+
+/// One correction in a request.
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectionItem {
+    #[serde(rename = "type")]
+    pub type_id: ClassificationType,
+    pub action: CorrectionAction,
 }
 
 /// A source URI as it is stored: without its password (which is sealed apart).

@@ -24,6 +24,17 @@ pub fn mask(t: ClassificationType, value: &str) -> String {
         T::IpAddress => mask_ip(v),
         T::MacAddress => mask_mac(v),
         T::Url => mask_url(v),
+        T::UkNationalInsuranceNumber
+        | T::NetherlandsBsn
+        | T::GermanyTaxId
+        | T::SpainDni
+        | T::FranceNir
+        | T::UsNpi => mask_keep_last(v, 3),
+        T::VehicleIdentificationNumber => mask_vin(v),
+        T::Icd10Code => mask_icd10(v),
+        T::GeoCoordinates => mask_geo(v),
+        T::PasswordHash => mask_password_hash(v),
+        T::ApiKeyOrSecret => mask_secret(v),
         _ => None,
     }
     .unwrap_or_else(|| mask_generic(v));
@@ -135,6 +146,158 @@ fn mask_phone(v: &str) -> Option<String> {
     Some(out)
 }
 
+/// National ids: every letter and digit but the last `keep` becomes `*`, separators kept
+/// (`******56C`, `***.***.782`); values with fewer than `keep + 4` alphanumerics fall back.
+fn mask_keep_last(v: &str, keep: usize) -> Option<String> {
+    let total = v.chars().filter(char::is_ascii_alphanumeric).count();
+    if total < keep + 4 {
+        return None;
+    }
+    let mut seen = 0;
+    Some(
+        v.chars()
+            .map(|c| match c {
+                c if c.is_ascii_alphanumeric() => {
+                    seen += 1;
+                    if seen > total - keep { c } else { '*' }
+                }
+                ' ' | '-' | '.' => c,
+                _ => '*',
+            })
+            .collect(),
+    )
+}
+
+/// `1M8**************`: the world manufacturer identifier (first 3 chars) kept.
+fn mask_vin(v: &str) -> Option<String> {
+    let chars: Vec<char> = v.chars().collect();
+    if chars.len() != 17 || !chars.iter().all(char::is_ascii_alphanumeric) {
+        return None;
+    }
+    keep_ends(&chars, 3, 0, 17)
+}
+
+/// `E**.*`: the chapter letter kept, the dot kept, everything else hidden (a diagnosis is
+/// special-category data).
+fn mask_icd10(v: &str) -> Option<String> {
+    let mut chars = v.chars();
+    let first = chars.next()?;
+    if !first.is_ascii_alphabetic() || v.chars().count() < 3 {
+        return None;
+    }
+    Some(
+        std::iter::once(first)
+            .chain(chars.map(|c| if c == '.' { '.' } else { '*' }))
+            .collect(),
+    )
+}
+
+/// `51.****, -0.****`: whole degrees kept (about 100 km), decimals hidden.
+fn mask_geo(v: &str) -> Option<String> {
+    if !v.is_ascii() || !v.contains('.') {
+        return None;
+    }
+    let mut decimals = false;
+    Some(
+        v.chars()
+            .map(|c| match c {
+                '.' => {
+                    decimals = true;
+                    c
+                }
+                d if d.is_ascii_digit() => {
+                    if decimals {
+                        '*'
+                    } else {
+                        d
+                    }
+                }
+                _ => {
+                    decimals = false;
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+/// Scheme names that lead a password hash (`$2b$`, `$argon2id$`, `pbkdf2_sha256$`, …).
+const HASH_SCHEMES: &[&str] = &[
+    "2a",
+    "2b",
+    "2x",
+    "2y",
+    "argon2id",
+    "argon2i",
+    "argon2d",
+    "argon2",
+    "1",
+    "5",
+    "6",
+    "7",
+    "y",
+    "apr1",
+    "scrypt",
+    "P",
+    "H",
+    "pbkdf2",
+    "pbkdf2-sha1",
+    "pbkdf2-sha256",
+    "pbkdf2-sha512",
+    "pbkdf2_sha1",
+    "pbkdf2_sha256",
+    "pbkdf2_sha512",
+    "bcrypt",
+    "bcrypt_sha256",
+];
+
+/// `$2b$12$****`, `$argon2id$v=19$m=65536,t=3,p=4$****`: the scheme and its parameters
+/// (cost, rounds, iterations) kept, salt and hash hidden.
+fn mask_password_hash(v: &str) -> Option<String> {
+    if !v.contains('$') {
+        return None;
+    }
+    let is_param = |seg: &str| {
+        HASH_SCHEMES.contains(&seg)
+            || (seg.len() <= 10 && !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()))
+            || (seg.contains('=')
+                && seg.len() <= 64
+                && seg
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'=' || b == b','))
+    };
+    let segments: Vec<&str> = v.split('$').collect();
+    let mut out = String::new();
+    // The last segment is always the hash.
+    for seg in &segments[..segments.len() - 1] {
+        if !seg.is_empty() && !is_param(seg) {
+            break;
+        }
+        out.push_str(seg);
+        out.push('$');
+    }
+    out.push_str("****");
+    Some(out)
+}
+
+/// Keys and tokens: the first 4 chars kept (`AKIA****************`, which names the kind of
+/// key); a PEM block keeps its `BEGIN` line only.
+fn mask_secret(v: &str) -> Option<String> {
+    if let Some(rest) = v.strip_prefix("-----BEGIN ") {
+        let end = rest.find("-----")?;
+        return Some(format!("-----BEGIN {}----- ****", &rest[..end]));
+    }
+    let n = v.chars().count();
+    if n <= 8 {
+        return None;
+    }
+    let head: String = v.chars().take(4).collect();
+    Some(format!(
+        "{head}{}",
+        "*".repeat((n - 4).min(MAX_GENERIC_STARS))
+    ))
+}
+
 /// `192.168.*.*`; IPv6 keeps its first group (`2001:*:*:*:*:*:*:*`). A CIDR suffix is dropped.
 fn mask_ip(v: &str) -> Option<String> {
     let addr = v.split('/').next().unwrap_or(v);
@@ -233,6 +396,79 @@ mod tests {
             (T::UkNhsNumber, "943 476 5919", "9**********9"),
             (T::SwiftCode, "DEUTDEFF", "D******F"),
             (T::UsBankRoutingNumber, "021000021", "0*******1"),
+            (T::UkNationalInsuranceNumber, "AB123456C", "******56C"),
+            (
+                T::UkNationalInsuranceNumber,
+                "AB 12 34 56 C",
+                "** ** ** 56 C",
+            ),
+            (T::NetherlandsBsn, "123.456.782", "***.***.782"),
+            (T::GermanyTaxId, "86095742719", "********719"),
+            (T::SpainDni, "12345678-Z", "******78-Z"),
+            (
+                T::FranceNir,
+                "1 85 05 78 006 084 91",
+                "* ** ** ** *** **4 91",
+            ),
+            (T::UsNpi, "1234567893", "*******893"),
+            (
+                T::VehicleIdentificationNumber,
+                "1M8GDM9AXKP042788",
+                "1M8**************",
+            ),
+            (T::Icd10Code, "E11.9", "E**.*"),
+            (T::Icd10Code, "S72001A", "S******"),
+            (T::GeoCoordinates, "51.5074, -0.1278", "51.****, -0.****"),
+            (
+                T::GeoCoordinates,
+                "POINT(-0.1278 51.5074)",
+                "POINT(-0.**** 51.****)",
+            ),
+            (
+                T::PasswordHash,
+                "$2b$12$erB5dESMt6duLd/ZyhVvSHP2OO..YZTTjmXYVXvkAszTQfGok.pGl",
+                "$2b$12$****",
+            ),
+            (
+                T::PasswordHash,
+                "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+                "$argon2id$v=19$m=65536,t=3,p=4$****",
+            ),
+            (
+                T::PasswordHash,
+                "$6$rounds=5000$saltsalt$t.qxhyMtCkKjpjrOzyt5QSu7XPJq",
+                "$6$rounds=5000$****",
+            ),
+            (
+                T::PasswordHash,
+                "$6$saltsalt$t.qxhyMtCkKjpjrOzyt5QSu7XPJq",
+                "$6$****",
+            ),
+            (
+                T::PasswordHash,
+                "$P$B55KWRSHtv6ReMhSicC7CqtmFA46RNn",
+                "$P$****",
+            ),
+            (
+                T::PasswordHash,
+                "pbkdf2_sha256$600000$ZGwtS56MyzwUere3inFzMY$BTVexwuiDZ/E88zmH0vVuQppk=",
+                "pbkdf2_sha256$600000$****",
+            ),
+            (
+                T::PasswordHash,
+                "bcrypt_sha256$$2b$12$erB5dESMt6duLd/ZyhVvSHP2OO..YZTTjmXYVXvkAszTQfGok.pGl",
+                "bcrypt_sha256$$2b$12$****",
+            ),
+            (
+                T::ApiKeyOrSecret,
+                "AKIAO6GAMKHFVJXG4ULG",
+                "AKIA****************",
+            ),
+            (
+                T::ApiKeyOrSecret,
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34\n-----END RSA PRIVATE KEY-----",
+                "-----BEGIN RSA PRIVATE KEY----- ****",
+            ),
             (T::PersonName, "Ann", "***"),
             (T::PersonName, "Anna", "****"),
             (T::PersonName, "Zoë Ørsted", "Z********d"),

@@ -1,17 +1,29 @@
-//! Tier-1 classification: regular expressions plus validators (checksums, ranges, country
-//! tables) applied to the sampled values of one column, and the column-level decision that
-//! turns per-value matches into [`Classification`]s with masked evidence.
+//! Classification of sampled columns in three tiers:
+//! - tier 1, [`PatternClassifier`]: regular expressions plus validators (checksums, ranges,
+//!   country tables), one pass per value;
+//! - tier 2, [`context`]: what the column's name and its neighbours say;
+//! - tier 3, the column model (`pursight-models`), for what has no pattern;
+//!
+//! combined by [`decide`] into types with a confidence, a level and an explanation, by the
+//! [`Classifier`] every node runs. [`eval`] scores it on the labelled benchmark.
 //!
 //! Sampled values stay in memory; only masked evidence (see [`mask`]) leaves this module.
 
+pub mod context;
+pub mod decide;
+mod describe;
+mod engine;
+pub mod eval;
 mod mask;
 mod recognizers;
 mod validators;
 
+pub use engine::{Classifier, ClassifierError, MODEL_VALUES, Tiers};
 pub use mask::mask;
 
-use crate::domain::{Classification, Level, Tier};
-use recognizers::Recognizer;
+use crate::domain::{Classification, Contribution, Level, Tier};
+use decide::PatternHit;
+use recognizers::Recognizers;
 
 /// Minimum share of non-empty values that must match for a type to be reported.
 const MIN_RATIO: f64 = 0.3;
@@ -48,7 +60,7 @@ impl std::fmt::Debug for ColumnSample<'_> {
 /// Classifies columns from their values with compiled recognizers; cheap to share (`Arc`).
 #[derive(Debug)]
 pub struct PatternClassifier {
-    recognizers: Vec<Recognizer>,
+    recognizers: Recognizers,
 }
 
 impl Default for PatternClassifier {
@@ -69,11 +81,11 @@ impl PatternClassifier {
     /// Compiles every recognizer once.
     pub fn new() -> Self {
         Self {
-            recognizers: recognizers::build(),
+            recognizers: Recognizers::new(),
         }
     }
 
-    /// Sensitive types found in the column, most confident first. Empty when none.
+    /// Sensitive types found in the column by this tier alone, most confident first.
     pub fn classify(&self, sample: &ColumnSample<'_>) -> Vec<Classification> {
         let values: Vec<&str> = sample
             .values
@@ -82,25 +94,40 @@ impl PatternClassifier {
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
             .collect();
+        self.hits(&values)
+            .into_iter()
+            .map(|h| Classification {
+                type_id: h.type_id,
+                confidence: h.confidence,
+                level: Level::from_confidence(h.confidence),
+                tiers: vec![Tier::Pattern],
+                explanation: vec![Contribution {
+                    tier: Tier::Pattern,
+                    score: h.confidence,
+                    detail: h.detail(),
+                }],
+                evidence: h.evidence,
+            })
+            .collect()
+    }
+
+    /// What this tier finds in a column's trimmed, non-empty values: the types whose
+    /// share of validated values qualifies, most confident first.
+    pub fn hits(&self, values: &[&str]) -> Vec<PatternHit> {
         if values.is_empty() {
             return Vec::new();
         }
 
-        // One bit per recognizer per value, so overlaps between types can be counted.
-        let masks: Vec<u32> = values
+        // One bit per recognizer per value, so overlaps between types can be counted; one
+        // multi-pattern pass per value names the candidates whose validators then run.
+        let masks: Vec<u64> = values
             .iter()
-            .map(|v| {
-                self.recognizers
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.matches(v))
-                    .fold(0u32, |m, (i, _)| m | (1 << i))
-            })
+            .map(|v| self.recognizers.match_mask(v))
             .collect();
         let mut tallies = vec![Tally::default(); self.recognizers.len()];
         for (vi, m) in masks.iter().enumerate() {
             for (ri, t) in tallies.iter_mut().enumerate() {
-                if m & (1 << ri) != 0 {
+                if m & (1u64 << ri) != 0 {
                     t.matches += 1;
                     t.first.get_or_insert(vi);
                 }
@@ -126,7 +153,7 @@ impl PatternClassifier {
                     self.recognizers[ci].checksummed && {
                         let both = masks
                             .iter()
-                            .filter(|m| *m & (1 << ri) != 0 && *m & (1 << ci) != 0)
+                            .filter(|m| *m & (1u64 << ri) != 0 && *m & (1u64 << ci) != 0)
                             .count();
                         both as f64 >= DOMINATED_SHARE * tallies[ri].matches as f64
                     }
@@ -135,18 +162,19 @@ impl PatternClassifier {
         let kept: Vec<usize> = kept.iter().copied().filter(|&ri| !dominated(ri)).collect();
 
         let best = kept.iter().map(|&ri| ratio(ri)).fold(0.0, f64::max);
-        let mut out: Vec<Classification> = kept
+        let mut out: Vec<PatternHit> = kept
             .into_iter()
             .filter(|&ri| ratio(ri) + RATIO_TIE + 1e-9 >= best)
             .filter_map(|ri| {
                 let r = &self.recognizers[ri];
                 let evidence_value = values.get(tallies[ri].first?)?;
-                let confidence = confidence(ratio(ri), r.base_precision, n);
-                Some(Classification {
+                Some(PatternHit {
                     type_id: r.type_id,
-                    confidence,
-                    level: Level::from_confidence(confidence),
-                    tiers: vec![Tier::Pattern],
+                    matches: tallies[ri].matches,
+                    non_empty: n,
+                    confidence: confidence(ratio(ri), r.base_precision, n),
+                    checksummed: r.checksummed,
+                    base_precision: r.base_precision,
                     evidence: mask(r.type_id, evidence_value),
                 })
             })

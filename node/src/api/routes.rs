@@ -2,7 +2,7 @@
 
 use axum::extract::{FromRequest, FromRequestParts, Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 
@@ -32,7 +32,10 @@ pub(super) fn api_v1(fault_injection: bool) -> Router<AppState> {
         .route("/scans", get(list_scans).post(start_scan))
         .route("/scans/{id}", get(get_scan).delete(cancel_scan))
         .route("/assets", get(list_assets))
-        .route("/assets/{id}", get(get_asset));
+        .route("/assets/{id}", get(get_asset))
+        .route("/assets/{id}/classifications", put(correct_classifications))
+        .route("/classifications/types", get(classification_types))
+        .route("/audit", get(audit));
     if fault_injection {
         // Exists only on nodes started with --test-fault-injection.
         router.route(
@@ -252,6 +255,36 @@ async fn list_assets(
 ) -> ApiResult<Json<Vec<pursight_actors::domain::TableAsset>>> {
     st.node.read_barrier(q.consistency).await?;
     Ok(Json(st.node.assets(&q)?))
+}
+
+async fn correct_classifications(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    body: Body<crate::service::CorrectionRequest>,
+) -> ApiResult<Json<crate::service::Asset>> {
+    Ok(Json(st.node.correct_classifications(&id, body.0).await?))
+}
+
+async fn classification_types() -> Json<Vec<pursight_actors::taxonomy::TypeInfo>> {
+    Json(pursight_actors::taxonomy::all())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    #[serde(default)]
+    after: u64,
+    limit: Option<usize>,
+    #[serde(default)]
+    consistency: Consistency,
+}
+
+async fn audit(
+    State(st): State<AppState>,
+    Q(q): Q<AuditQuery>,
+) -> ApiResult<Json<Vec<pursight_actors::corrections::AuditEvent>>> {
+    st.node.read_barrier(q.consistency).await?;
+    Ok(Json(st.node.audit(q.after, q.limit.unwrap_or(100))?))
 }
 
 async fn get_asset(

@@ -72,6 +72,14 @@ impl Client {
     }
 }
 
+fn show_asset(format: super::Format, v: Value) -> anyhow::Result<()> {
+    match serde_json::from_value::<crate::service::Asset>(v.clone()) {
+        Ok(crate::service::Asset::Table(t)) => output::tables(format, &[t]),
+        Ok(crate::service::Asset::Column(col)) => output::column(format, &col),
+        Err(_) => output::json(&v),
+    }
+}
+
 fn enc(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
@@ -184,10 +192,23 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
         }
         Cmd::Catalog(CatalogCmd::Show { asset }) => {
             let v: Value = c.get(&format!("/assets/{}", enc(&asset))).await?;
-            match serde_json::from_value::<TableAsset>(v.clone()) {
-                Ok(t) => output::tables(g.format, &[t]),
-                Err(_) => output::json(&v),
-            }
+            show_asset(g.format, v)
+        }
+        Cmd::Catalog(CatalogCmd::Correct {
+            asset,
+            confirm,
+            reject,
+            set,
+            reset,
+            by,
+            reason,
+        }) => {
+            let req = super::correction_request(&confirm, &reject, &set, &reset, &by, reason)?;
+            let path = format!("/assets/{}/classifications", enc(&asset));
+            let (_, v) = c
+                .send(Method::PUT, &path, Some(serde_json::to_value(&req)?))
+                .await?;
+            show_asset(g.format, v)
         }
         Cmd::Scans(ScansCmd::List) => {
             output::scans(g.format, &c.get::<Vec<ScanJob>>("/scans").await?)
@@ -201,7 +222,12 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
                 .await?;
             output::scans(g.format, &[serde_json::from_value(v)?])
         }
-        Cmd::Demo { .. } | Cmd::Node { .. } | Cmd::Cluster(_) | Cmd::Token(_) | Cmd::Join(_) => {
+        Cmd::Demo { .. }
+        | Cmd::Node { .. }
+        | Cmd::Cluster(_)
+        | Cmd::Token(_)
+        | Cmd::Join(_)
+        | Cmd::Classify(_) => {
             unreachable!("handled by cli::run")
         }
     }

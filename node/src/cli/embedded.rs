@@ -75,14 +75,34 @@ async fn dispatch(g: &Global, node: &Arc<Node>, cmd: Cmd) -> anyhow::Result<()> 
         }
         Cmd::Catalog(CatalogCmd::Show { asset }) => match node.asset(&asset)? {
             Asset::Table(t) => output::tables(g.format, &[t]),
-            Asset::Column(c) => output::json(&c),
+            Asset::Column(c) => output::column(g.format, &c),
         },
+        Cmd::Catalog(CatalogCmd::Correct {
+            asset,
+            confirm,
+            reject,
+            set,
+            reset,
+            by,
+            reason,
+        }) => {
+            let req = super::correction_request(&confirm, &reject, &set, &reset, &by, reason)?;
+            match node.correct_classifications(&asset, req).await? {
+                Asset::Column(c) => output::column(g.format, &c),
+                Asset::Table(t) => output::tables(g.format, &[t]),
+            }
+        }
         Cmd::Scans(ScansCmd::List) => output::scans(g.format, &node.scans()?),
         Cmd::Scans(ScansCmd::Show { id }) => output::scans(g.format, &[node.scan(&id)?]),
         Cmd::Scans(ScansCmd::Cancel { id }) => {
             output::scans(g.format, &[node.cancel_scan(&id).await?])
         }
-        Cmd::Demo { .. } | Cmd::Node { .. } | Cmd::Cluster(_) | Cmd::Token(_) | Cmd::Join(_) => {
+        Cmd::Demo { .. }
+        | Cmd::Node { .. }
+        | Cmd::Cluster(_)
+        | Cmd::Token(_)
+        | Cmd::Join(_)
+        | Cmd::Classify(_) => {
             unreachable!("handled by cli::run")
         }
     }

@@ -2,6 +2,7 @@
 //! data lives in one folder (`--data`, `$PURSIGHT_DATA`, else the user's data folder), so a
 //! user can scan first and explore after; with `--endpoint` they talk to a running node.
 
+mod classify;
 mod client;
 mod cluster;
 mod demo;
@@ -107,6 +108,31 @@ pub enum Cmd {
     /// List, inspect and cancel scan jobs.
     #[command(subcommand)]
     Scans(ScansCmd),
+    /// The classification taxonomy, and the classifier's evaluation on the benchmark.
+    #[command(subcommand)]
+    Classify(ClassifyCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ClassifyCmd {
+    /// List every classification type with its category, sensitivity and frameworks.
+    Types,
+    /// Classify the labelled benchmark and print per-type precision, recall and F1, macro
+    /// F1, the false-positive rate on non-sensitive columns, and throughput.
+    Eval {
+        /// Benchmark file (JSON lines, optionally gzip).
+        #[arg(long, default_value_os_t = classify::default_benchmark())]
+        benchmark: PathBuf,
+        /// Tiers to run: a comma-separated subset of pattern, context, model (or `all`).
+        #[arg(long, default_value = "all")]
+        tiers: String,
+        /// Compare tier combinations instead (pattern; +context; +model; all).
+        #[arg(long)]
+        ablation: bool,
+        /// Also write each column's prediction to this file (JSON lines).
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -279,10 +305,33 @@ pub enum CatalogCmd {
         #[arg(long)]
         source: Option<String>,
     },
-    /// Show one table or column by asset id.
+    /// Show one table or column by asset id, with why each type was found.
     Show {
         /// Asset id: source.database.schema.table[.column].
         asset: String,
+    },
+    /// Correct a column's classifications as a data steward; corrections survive rescans.
+    Correct {
+        /// Column asset id: source.database.schema.table.column.
+        asset: String,
+        /// Confirm a detected type (it stays at full confidence).
+        #[arg(long, value_name = "TYPE")]
+        confirm: Vec<String>,
+        /// Reject a type: never reported on this column again.
+        #[arg(long, value_name = "TYPE")]
+        reject: Vec<String>,
+        /// Set a type the classifier missed.
+        #[arg(long, value_name = "TYPE")]
+        set: Vec<String>,
+        /// Forget an earlier correction of a type.
+        #[arg(long, value_name = "TYPE")]
+        reset: Vec<String>,
+        /// Who corrects (recorded in the audit trail).
+        #[arg(long, default_value = "admin")]
+        by: String,
+        /// Why (recorded in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -298,11 +347,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Cluster(c) => cluster::run_cluster(&g, c).await,
         Cmd::Token(t) => cluster::run_token(&g, t).await,
         Cmd::Join(j) => cluster::run_join(&g, j).await,
+        Cmd::Classify(c) => classify::run(&g, c),
         cmd => match &g.endpoint {
             Some(endpoint) => client::run(&g, endpoint, cmd).await,
             None => embedded::run(&g, cmd).await,
         },
     }
+}
+
+/// Builds a correction request from `catalog correct` flags.
+fn correction_request(
+    confirm: &[String],
+    reject: &[String],
+    set: &[String],
+    reset: &[String],
+    by: &str,
+    reason: Option<String>,
+) -> anyhow::Result<crate::service::CorrectionRequest> {
+    use pursight_actors::corrections::CorrectionAction as A;
+    let mut corrections = Vec::new();
+    for (list, action) in [
+        (confirm, A::Confirm),
+        (reject, A::Reject),
+        (set, A::Set),
+        (reset, A::Reset),
+    ] {
+        for t in list {
+            corrections.push(crate::service::CorrectionItem {
+                type_id: t.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+                action,
+            });
+        }
+    }
+    if corrections.is_empty() {
+        anyhow::bail!("nothing to correct: pass --confirm, --reject, --set or --reset with a type");
+    }
+    Ok(crate::service::CorrectionRequest {
+        by: Some(by.to_string()),
+        reason,
+        corrections,
+    })
 }
 
 /// The embedded node's default data folder.

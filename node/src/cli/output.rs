@@ -166,6 +166,52 @@ pub(super) fn tables(format: Format, list: &[TableAsset]) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// One column with its classifications and why each was found.
+pub(super) fn column(format: Format, c: &crate::service::ColumnAsset) -> anyhow::Result<()> {
+    if format == Format::Json {
+        return json(c);
+    }
+    let p = &c.column.profile;
+    println!("{} ({}, in {})", c.id, c.column.data_type, c.table);
+    println!(
+        "profile: {} rows sampled, {:.1}% null, ~{} distinct",
+        p.rows_sampled,
+        p.null_ratio * 100.0,
+        p.distinct_estimate
+    );
+    if c.column.classifications.is_empty() {
+        println!("no sensitive type found");
+    }
+    let mut t = table(&["TYPE", "LEVEL", "CONFIDENCE", "EVIDENCE", "WHY"]);
+    for x in &c.column.classifications {
+        let why: Vec<String> = x
+            .explanation
+            .iter()
+            .map(|e| {
+                let tier = serde_json::to_value(e.tier)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default();
+                format!("{tier} {:+.2}: {}", e.score, e.detail)
+            })
+            .collect();
+        t.add_row(vec![
+            x.type_id.to_string(),
+            serde_json::to_value(x.level)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            format!("{:.2}", x.confidence),
+            x.evidence.clone(),
+            why.join("\n"),
+        ]);
+    }
+    if !c.column.classifications.is_empty() {
+        println!("{t}");
+    }
+    Ok(())
+}
+
 /// A short list of tables (catalog search).
 pub(super) fn table_list(format: Format, list: &[TableAsset]) -> anyhow::Result<()> {
     if format == Format::Json {

@@ -5,7 +5,7 @@ use serde::{Serialize, de::DeserializeOwned};
 
 /// The on-disk format of every value this node writes. 2: sources, assets, profiles and
 /// scan jobs gained discovery metadata, fingerprints and sealed credentials.
-const FORMAT_VERSION: u8 = 2;
+const FORMAT_VERSION: u8 = 3;
 
 /// Why a stored value could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,7 @@
-//! The replicated state machine on sled: one tree per table (sources, tables, scans, and
-//! `cluster` for the node registry and join tokens), one for the state machine's own
-//! metadata, one for the current snapshot.
+//! The replicated state machine on sled: one tree per table (sources, tables, scans,
+//! `cluster` for the node registry and join tokens, `governance` for steward corrections
+//! and the audit trail), one for the state machine's own metadata, one for the current
+//! snapshot.
 //!
 //! Each log entry is applied in one sled transaction together with the new last-applied
 //! log id, so a crash leaves the state at an entry boundary, and the log (flushed before any
@@ -13,6 +14,7 @@ use openraft::{
     AnyError, BasicNode, EntryPayload, RaftSnapshotBuilder, SnapshotMeta, StorageIOError,
     StoredMembership,
 };
+use pursight_actors::corrections::{AuditEvent, ColumnCorrections, Correction};
 use pursight_actors::domain::{
     Command, CommandResult, ScanJob, ScanState, Source, TableAsset, id_segment,
 };
@@ -29,7 +31,7 @@ const KEY_LAST_APPLIED: &[u8] = b"last_applied";
 const KEY_MEMBERSHIP: &[u8] = b"membership";
 const KEY_SNAPSHOT: &[u8] = b"current";
 /// The trees a snapshot carries, in order.
-const TABLE_TREES: [&str; 4] = ["sources", "tables", "scans", "cluster"];
+const TABLE_TREES: [&str; 5] = ["sources", "tables", "scans", "cluster", "governance"];
 /// The next node id a join gets, in the `cluster` tree (the bootstrap node is 1).
 const KEY_NEXT_NODE_ID: &str = "next_node_id";
 const FIRST_JOINED_NODE_ID: u64 = 2;
@@ -44,6 +46,17 @@ fn node_key(id: u64) -> String {
 fn token_key(id: &str) -> String {
     format!("token/{id}")
 }
+
+fn correction_key(column_id: &str) -> String {
+    format!("correction/{column_id}")
+}
+
+fn audit_key(seq: u64) -> String {
+    format!("audit/{seq:020}")
+}
+
+/// The last audit sequence number used, in the `governance` tree.
+const KEY_AUDIT_SEQ: &str = "audit_seq";
 
 type Membership = StoredMembership<u64, BasicNode>;
 
@@ -62,6 +75,7 @@ pub struct StateReader {
     tables: sled::Tree,
     scans: sled::Tree,
     cluster: sled::Tree,
+    governance: sled::Tree,
 }
 
 /// Why the state could not be read.
@@ -139,6 +153,21 @@ impl StateReader {
     pub fn join_token(&self, id: &str) -> Result<Option<JoinToken>, ReadError> {
         Self::get(&self.cluster, &token_key(id))
     }
+
+    /// The steward corrections of one column.
+    pub fn corrections(&self, column_id: &str) -> Result<Option<ColumnCorrections>, ReadError> {
+        Self::get(&self.governance, &correction_key(column_id))
+    }
+
+    /// Audit events after `after` (a sequence number), oldest first, at most `limit`.
+    pub fn audit(&self, after: u64, limit: usize) -> Result<Vec<AuditEvent>, ReadError> {
+        self.governance
+            .range(audit_key(after.saturating_add(1))..audit_key(u64::MAX))
+            .values()
+            .take(limit)
+            .map(|v| Ok(decode(&v?)?))
+            .collect()
+    }
 }
 
 /// The raw key/value pairs of one tree.
@@ -165,6 +194,7 @@ pub struct StateMachineStore {
     tables: sled::Tree,
     scans: sled::Tree,
     cluster: sled::Tree,
+    governance: sled::Tree,
     snapshot: sled::Tree,
     snapshot_seq: u64,
 }
@@ -179,6 +209,7 @@ impl StateMachineStore {
             tables: db.open_tree("tables")?,
             scans: db.open_tree("scans")?,
             cluster: db.open_tree("cluster")?,
+            governance: db.open_tree("governance")?,
             snapshot: db.open_tree("snapshot")?,
             snapshot_seq: 0,
         })
@@ -191,11 +222,18 @@ impl StateMachineStore {
             tables: self.tables.clone(),
             scans: self.scans.clone(),
             cluster: self.cluster.clone(),
+            governance: self.governance.clone(),
         }
     }
 
-    fn table_trees(&self) -> [&sled::Tree; 4] {
-        [&self.sources, &self.tables, &self.scans, &self.cluster]
+    fn table_trees(&self) -> [&sled::Tree; 5] {
+        [
+            &self.sources,
+            &self.tables,
+            &self.scans,
+            &self.cluster,
+            &self.governance,
+        ]
     }
 
     fn read_meta<T: serde::de::DeserializeOwned>(
@@ -237,14 +275,16 @@ impl StateMachineStore {
             &self.tables,
             &self.scans,
             &self.cluster,
+            &self.governance,
             &self.meta,
         )
-            .transaction(|(sources, tables, scans, cluster, meta)| {
+            .transaction(|(sources, tables, scans, cluster, governance, meta)| {
                 let trees = Trees {
                     sources,
                     tables,
                     scans,
                     cluster,
+                    governance,
                 };
                 let result = match command {
                     Some(cmd) => apply_command(cmd, &trees, &doomed)?,
@@ -281,6 +321,14 @@ impl StateMachineStore {
 
 type TxResult<T> = Result<T, ConflictableTransactionError<CodecError>>;
 
+/// Appends one event to the audit trail with the next sequence number.
+fn audit(governance: &TransactionalTree, mut event: AuditEvent) -> TxResult<()> {
+    let seq = tx_get::<u64>(governance, KEY_AUDIT_SEQ)?.unwrap_or(0) + 1;
+    event.seq = seq;
+    tx_put(governance, KEY_AUDIT_SEQ, &seq)?;
+    tx_put(governance, &audit_key(seq), &event)
+}
+
 fn tx_get<T: serde::de::DeserializeOwned>(
     tree: &TransactionalTree,
     key: &str,
@@ -305,6 +353,7 @@ struct Trees<'a> {
     tables: &'a TransactionalTree,
     scans: &'a TransactionalTree,
     cluster: &'a TransactionalTree,
+    governance: &'a TransactionalTree,
 }
 
 /// The business rules of every command. Deterministic: reads only the state and the command.
@@ -318,6 +367,7 @@ fn apply_command(
         tables,
         scans,
         cluster,
+        governance,
     } = *trees;
     Ok(match cmd {
         Command::PutSource(source) => {
@@ -400,6 +450,13 @@ fn apply_command(
                         });
                     }
                 }
+                // Steward corrections outlive every rescan.
+                for i in 0..table.columns.len() {
+                    let key = correction_key(&table.column_id(&table.columns[i].name));
+                    if let Some(cc) = tx_get::<ColumnCorrections>(governance, &key)? {
+                        cc.apply(&mut table.columns[i]);
+                    }
+                }
                 tx_put(tables, &table.id, &table)?;
                 CommandResult::Done
             }
@@ -429,6 +486,61 @@ fn apply_command(
                 CommandResult::Scan(job)
             }
         },
+        Command::CorrectClassifications {
+            table_id,
+            column,
+            corrections,
+            by,
+            reason,
+            at_ms,
+        } => {
+            match tx_get::<TableAsset>(tables, table_id)? {
+                None => CommandResult::NotFound(format!("asset `{table_id}`")),
+                Some(mut table) => {
+                    let column_id = table.column_id(column);
+                    match table.columns.iter().position(|c| c.name == *column) {
+                        None => CommandResult::NotFound(format!("asset `{column_id}`")),
+                        Some(ci) => {
+                            let key = correction_key(&column_id);
+                            let mut cc = tx_get::<ColumnCorrections>(governance, &key)?
+                                .unwrap_or_else(|| ColumnCorrections {
+                                    column_id: column_id.clone(),
+                                    corrections: Vec::new(),
+                                });
+                            for (type_id, action) in corrections {
+                                cc.record(Correction {
+                                    type_id: *type_id,
+                                    action: *action,
+                                    by: by.clone(),
+                                    reason: reason.clone(),
+                                    at_ms: *at_ms,
+                                });
+                                audit(
+                                    governance,
+                                    AuditEvent {
+                                        seq: 0,
+                                        at_ms: *at_ms,
+                                        actor: by.clone(),
+                                        action: format!("classification.{action}"),
+                                        target: column_id.clone(),
+                                        detail: match reason {
+                                            Some(r) => format!("{type_id}: {r}"),
+                                            None => type_id.to_string(),
+                                        },
+                                    },
+                                )?;
+                            }
+                            // The column is re-derived from its last scan's findings: what a
+                            // reset gives back comes with the next scan.
+                            cc.apply(&mut table.columns[ci]);
+                            tx_put(governance, &key, &cc)?;
+                            tx_put(tables, table_id, &table)?;
+                            CommandResult::Done
+                        }
+                    }
+                }
+            }
+        }
         Command::RegisterNode(record) => {
             // A re-registration (restart with new addresses) keeps the join time.
             let key = node_key(record.id);

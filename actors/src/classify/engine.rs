@@ -1,0 +1,198 @@
+//! The three-tier classifier: patterns and validators, context, and the column model,
+//! combined per table by [`decide`](super::decide).
+
+use std::collections::HashSet;
+
+use pursight_models::{ColumnModel, ModelError};
+
+use super::context::{ContextDictionary, ContextError, NameContext};
+use super::decide::{self, ColumnEvidence, ModelVerdict};
+use super::{ColumnSample, PatternClassifier};
+use crate::domain::{Classification, ClassificationType};
+
+/// Distinct values of a column the model looks at: enough for a stable mean, and a
+/// bounded cost per column whatever the sample size.
+pub const MODEL_VALUES: usize = 64;
+/// A pattern hit at least this confident makes the model unnecessary for the column.
+const PATTERN_SETTLES_AT: f64 = 0.85;
+
+/// Which tiers run; all of them by default (benchmarks and evaluation switch them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tiers {
+    pub pattern: bool,
+    pub context: bool,
+    pub model: bool,
+}
+
+impl Default for Tiers {
+    fn default() -> Self {
+        Self {
+            pattern: true,
+            context: true,
+            model: true,
+        }
+    }
+}
+
+/// Why the classifier could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum ClassifierError {
+    #[error(transparent)]
+    Context(#[from] ContextError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("the column model has a class `{0}` that is not a classification type")]
+    UnknownModelClass(String),
+}
+
+/// The classifier every node runs; cheap to share (`Arc`), safe to use from many threads.
+#[derive(Debug)]
+pub struct Classifier {
+    patterns: PatternClassifier,
+    context: ContextDictionary,
+    model: Option<(ColumnModel, Vec<Option<ClassificationType>>)>,
+    tiers: Tiers,
+}
+
+impl Classifier {
+    /// All three tiers, with the dictionary and the model built into the binary.
+    pub fn new() -> Result<Self, ClassifierError> {
+        let model = ColumnModel::embedded()?;
+        let classes = model
+            .classes()
+            .iter()
+            .map(|c| {
+                if c == "NONE" {
+                    Ok(None)
+                } else {
+                    c.parse()
+                        .map(Some)
+                        .map_err(|_| ClassifierError::UnknownModelClass(c.clone()))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            patterns: PatternClassifier::new(),
+            context: ContextDictionary::embedded()?,
+            model: Some((model, classes)),
+            tiers: Tiers::default(),
+        })
+    }
+
+    /// The same classifier with only some tiers running.
+    pub fn with_tiers(mut self, tiers: Tiers) -> Self {
+        self.tiers = tiers;
+        self
+    }
+
+    pub fn tiers(&self) -> Tiers {
+        self.tiers
+    }
+
+    /// The loaded model, for reporting its manifest.
+    pub fn model(&self) -> Option<&ColumnModel> {
+        self.model.as_ref().map(|(m, _)| m)
+    }
+
+    /// Classifies the sampled columns of one table (neighbours inform each other); one
+    /// list per column, in order.
+    pub fn classify_table(&self, columns: &[ColumnSample<'_>]) -> Vec<Vec<Classification>> {
+        let values: Vec<Vec<&str>> = columns
+            .iter()
+            .map(|c| {
+                c.values
+                    .iter()
+                    .flatten()
+                    .map(|v| v.trim())
+                    .filter(|v| !v.is_empty())
+                    .collect()
+            })
+            .collect();
+        let hits: Vec<_> = values
+            .iter()
+            .map(|v| {
+                if self.tiers.pattern {
+                    self.patterns.hits(v)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let contexts: Vec<NameContext> = columns
+            .iter()
+            .map(|c| {
+                if self.tiers.context {
+                    self.context.analyse(c.name)
+                } else {
+                    NameContext::default()
+                }
+            })
+            .collect();
+        let verdicts: Vec<Option<ModelVerdict>> = values
+            .iter()
+            .zip(&hits)
+            .map(|(v, h)| {
+                let settled = h.iter().any(|h| h.confidence >= PATTERN_SETTLES_AT);
+                if self.tiers.model && !settled {
+                    self.model_verdict(v)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let first_name_at: Vec<usize> = (0..columns.len())
+            .filter(|&i| {
+                contexts[i]
+                    .best()
+                    .is_some_and(|m| m.type_id == ClassificationType::FirstName)
+            })
+            .collect();
+        (0..columns.len())
+            .map(|i| {
+                decide::decide(&ColumnEvidence {
+                    name: columns[i].name,
+                    data_type: columns[i].data_type,
+                    values: &values[i],
+                    hits: &hits[i],
+                    context: &contexts[i],
+                    model: verdicts[i].as_ref(),
+                    beside_first_name: first_name_at.iter().any(|&j| j != i),
+                })
+            })
+            .collect()
+    }
+
+    /// Classifies one column on its own.
+    pub fn classify(&self, column: &ColumnSample<'_>) -> Vec<Classification> {
+        self.classify_table(std::slice::from_ref(column))
+            .pop()
+            .unwrap_or_default()
+    }
+
+    /// The model's mean probabilities over up to [`MODEL_VALUES`] distinct values.
+    fn model_verdict(&self, values: &[&str]) -> Option<ModelVerdict> {
+        let (model, classes) = self.model.as_ref()?;
+        let mut seen = HashSet::new();
+        let distinct: Vec<&str> = values
+            .iter()
+            .copied()
+            .filter(|v| seen.insert(*v))
+            .take(MODEL_VALUES)
+            .collect();
+        if distinct.is_empty() {
+            return None;
+        }
+        match model.predict_mean(&distinct) {
+            Ok(p) => Some(ModelVerdict {
+                probabilities: classes.iter().copied().zip(p).collect(),
+                values: distinct.len(),
+            }),
+            Err(e) => {
+                // The model was verified at load; a failure here is a bug, not a reason
+                // to fail the scan: the other tiers still decide.
+                tracing::warn!(error = %e, "column model failed; classifying without it");
+                None
+            }
+        }
+    }
+}
