@@ -204,11 +204,16 @@ async fn corrections_survive_rescans_and_are_audited() {
         (
             "karte",
             json!({"corrections": [{"type": "NOT_A_TYPE", "action": "set"}]}),
-            400,
+            422,
         ),
         (
             "karte",
             json!({"corrections": [{"type": "CITY", "action": "maybe"}]}),
+            422,
+        ),
+        (
+            "karte",
+            json!({"by": "", "corrections": [{"type": "CITY", "action": "set"}]}),
             400,
         ),
         (
