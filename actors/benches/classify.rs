@@ -30,7 +30,7 @@ fn run(c: &Classifier, tables: &[BenchTable]) -> usize {
             })
             .collect();
         found += c
-            .classify_table(&samples)
+            .classify_table(&t.table, &samples)
             .iter()
             .map(Vec::len)
             .sum::<usize>();

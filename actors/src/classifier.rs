@@ -22,6 +22,8 @@ pub enum ClassifierMsg {
     /// Classify every column; the reply has one list per column, in order. The values come
     /// back too, so the caller can profile them without copying.
     Classify {
+        /// The table's name (context: `products.name` is not a person's name).
+        table: String,
         columns: Vec<ColumnValues>,
         reply: RpcReplyPort<(Vec<ColumnValues>, Vec<Vec<Classification>>)>,
     },
@@ -50,10 +52,14 @@ impl Actor for ClassifierActor {
         classifier: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
         match msg {
-            ClassifierMsg::Classify { columns, reply } => {
+            ClassifierMsg::Classify {
+                table,
+                columns,
+                reply,
+            } => {
                 let classifier = classifier.clone();
                 let out = tokio::task::spawn_blocking(move || {
-                    let found = classify_columns(&classifier, &columns);
+                    let found = classify_columns(&classifier, &table, &columns);
                     (columns, found)
                 })
                 .await?;
@@ -68,6 +74,7 @@ impl Actor for ClassifierActor {
 /// Classifies the columns of one table synchronously (also used by benchmarks).
 pub fn classify_columns(
     classifier: &Classifier,
+    table: &str,
     columns: &[ColumnValues],
 ) -> Vec<Vec<Classification>> {
     let samples: Vec<ColumnSample<'_>> = columns
@@ -78,7 +85,7 @@ pub fn classify_columns(
             values: &c.values,
         })
         .collect();
-    let found = classifier.classify_table(&samples);
+    let found = classifier.classify_table(table, &samples);
     let values: usize = columns.iter().map(|c| c.values.len()).sum();
     metrics::counter!("pursight_values_classified_total").increment(values as u64);
     found

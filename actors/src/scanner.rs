@@ -459,6 +459,7 @@ impl ScanRun<'_> {
             })
             .collect();
         let (inputs, found) = call!(pipeline.classifier, |reply| ClassifierMsg::Classify {
+            table: t.name.clone(),
             columns: inputs,
             reply
         })

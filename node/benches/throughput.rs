@@ -124,7 +124,7 @@ fn main() {
     for (label, col) in columns(n) {
         let cols = [col];
         let started = Instant::now();
-        let found = classify_columns(&classifier, &cols);
+        let found = classify_columns(&classifier, "bench", &cols);
         let secs = started.elapsed().as_secs_f64();
         std::hint::black_box(found);
         total_values += n;

@@ -65,7 +65,19 @@ pub struct NameContext {
     pub negative: Option<String>,
 }
 
+impl NameMatch {
+    /// Whether the keyword is one word matching the whole name (`name`, `naam`).
+    pub fn is_bare(&self) -> bool {
+        self.kind == MatchKind::Exact && self.span.1 - self.span.0 == 1
+    }
+}
+
 impl NameContext {
+    /// Forgets the match of one type (the table says the name means something else).
+    pub fn forget(&mut self, t: ClassificationType) {
+        self.matches.retain(|m| m.type_id != t);
+    }
+
     /// The match for a type, if the name points at it.
     pub fn for_type(&self, t: ClassificationType) -> Option<&NameMatch> {
         self.matches.iter().find(|m| m.type_id == t)
@@ -101,6 +113,8 @@ struct Negative {
     words: Vec<String>,
     #[serde(default)]
     phrases: Vec<String>,
+    #[serde(default)]
+    tables: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -119,6 +133,8 @@ pub struct ContextDictionary {
     compounds: Vec<usize>,
     negative_words: HashSet<String>,
     negative_phrases: Vec<Vec<String>>,
+    /// Tables about things, where a bare `name` is not a person's.
+    thing_tables: HashSet<String>,
 }
 
 impl ContextDictionary {
@@ -182,6 +198,22 @@ impl ContextDictionary {
                 .map(|p| normalise(p))
                 .filter(|p| !p.is_empty())
                 .collect(),
+            thing_tables: file
+                .negative
+                .tables
+                .iter()
+                .flat_map(|w| normalise(w))
+                .collect(),
+        })
+    }
+
+    /// Whether a table is about things (products, companies...) rather than people, so a
+    /// bare `name` column in it is not a person's name.
+    pub fn is_thing_table(&self, table: &str) -> bool {
+        normalise(table).iter().any(|w| {
+            self.thing_tables.contains(w)
+                || w.strip_suffix('s')
+                    .is_some_and(|s| self.thing_tables.contains(s))
         })
     }
 
@@ -427,6 +459,16 @@ mod tests {
         let c = d.analyse("password_hash");
         assert_eq!(c.best().map(|m| m.type_id), Some(T::PasswordHash));
         assert_eq!(c.negative, None);
+    }
+
+    #[test]
+    fn tables_about_things_are_recognised() {
+        let d = dict();
+        assert!(d.is_thing_table("products"));
+        assert!(d.is_thing_table("dim_company"));
+        assert!(d.is_thing_table("Bedrijven"));
+        assert!(!d.is_thing_table("customers"));
+        assert!(!d.is_thing_table("patients"));
     }
 
     #[test]

@@ -26,8 +26,11 @@ const KEEP_WITHIN: f64 = 0.25;
 const MAX_TYPES: usize = 3;
 /// Share of a context score that a matching name adds to an existing candidate's gap to 1.
 const CONTEXT_BOOST: f64 = 0.6;
-/// A name alone proposes a type at this share of its context score (so at most low/medium).
-const CONTEXT_ALONE: f64 = 0.6;
+/// A name alone proposes a type at this share of its context score, when the values have
+/// the type's shape: medium for a whole or partial name, low inside a compound word.
+const CONTEXT_ALONE: f64 = 0.75;
+/// A weak hint alone stays under the reporting threshold.
+const WEAK_ALONE: f64 = 0.6;
 /// Model probability from which the model proposes a type the column name also names.
 const MODEL_PROPOSES_NAMED_AT: f32 = 0.3;
 /// Model probability from which the model proposes a type on its own.
@@ -295,7 +298,12 @@ pub fn decide(col: &ColumnEvidence<'_>) -> Vec<Classification> {
                 detail: said,
             });
         } else if compatible(t, col.values) {
-            let mut confidence = score * CONTEXT_ALONE;
+            let share = if m.kind == MatchKind::Weak {
+                WEAK_ALONE
+            } else {
+                CONTEXT_ALONE
+            };
+            let mut confidence = score * share;
             let mut detail = said;
             // The model knows this type and says the values are not it.
             if let Some(v) = col.model

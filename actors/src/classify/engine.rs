@@ -94,9 +94,13 @@ impl Classifier {
         self.model.as_ref().map(|(m, _)| m)
     }
 
-    /// Classifies the sampled columns of one table (neighbours inform each other); one
-    /// list per column, in order.
-    pub fn classify_table(&self, columns: &[ColumnSample<'_>]) -> Vec<Vec<Classification>> {
+    /// Classifies the sampled columns of one table (neighbours and the table's name inform
+    /// each other); one list per column, in order.
+    pub fn classify_table(
+        &self,
+        table: &str,
+        columns: &[ColumnSample<'_>],
+    ) -> Vec<Vec<Classification>> {
         let values: Vec<Vec<&str>> = columns
             .iter()
             .map(|c| {
@@ -118,23 +122,30 @@ impl Classifier {
                 }
             })
             .collect();
+        let thing_table = self.tiers.context && self.context.is_thing_table(table);
         let contexts: Vec<NameContext> = columns
             .iter()
             .map(|c| {
-                if self.tiers.context {
-                    self.context.analyse(c.name)
-                } else {
-                    NameContext::default()
+                if !self.tiers.context {
+                    return NameContext::default();
                 }
+                let mut ctx = self.context.analyse(c.name);
+                // `products.name` is the product's name.
+                if thing_table
+                    && ctx
+                        .for_type(ClassificationType::PersonName)
+                        .is_some_and(|m| m.is_bare())
+                {
+                    ctx.forget(ClassificationType::PersonName);
+                }
+                ctx
             })
             .collect();
-        let verdicts: Vec<Option<ModelVerdict>> = values
-            .iter()
-            .zip(&hits)
-            .map(|(v, h)| {
-                let settled = h.iter().any(|h| h.confidence >= PATTERN_SETTLES_AT);
-                if self.tiers.model && !settled {
-                    self.model_verdict(v)
+        let verdicts: Vec<Option<ModelVerdict>> = (0..columns.len())
+            .map(|i| {
+                let settled = hits[i].iter().any(|h| h.confidence >= PATTERN_SETTLES_AT);
+                if self.tiers.model && !settled && self.model_may_help(&values[i], &contexts[i]) {
+                    self.model_verdict(&values[i])
                 } else {
                     None
                 }
@@ -164,9 +175,23 @@ impl Classifier {
 
     /// Classifies one column on its own.
     pub fn classify(&self, column: &ColumnSample<'_>) -> Vec<Classification> {
-        self.classify_table(std::slice::from_ref(column))
+        self.classify_table("", std::slice::from_ref(column))
             .pop()
             .unwrap_or_default()
+    }
+
+    /// Whether the model can add anything: its classes are words, except postal codes,
+    /// which it may only propose when the name says so. Skipping ids, amounts, dates and
+    /// timestamps keeps the model's cost to the columns that need it.
+    fn model_may_help(&self, values: &[&str], context: &NameContext) -> bool {
+        let Some((_, classes)) = &self.model else {
+            return false;
+        };
+        values.iter().any(|v| v.chars().any(char::is_alphabetic))
+            || context
+                .matches
+                .iter()
+                .any(|m| classes.contains(&Some(m.type_id)))
     }
 
     /// The model's mean probabilities over up to [`MODEL_VALUES`] distinct values.

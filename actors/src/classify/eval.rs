@@ -11,7 +11,6 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
-use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
@@ -123,13 +122,14 @@ pub struct Report {
     pub per_level: BTreeMap<String, LevelScore>,
     /// Macro F1 per column naming (clear, abbreviated, unnamed, misleading).
     pub per_naming: BTreeMap<String, f64>,
-    /// Classification time, one thread.
+    /// Classification CPU time, one thread.
     pub seconds: f64,
     pub values_per_second: f64,
 }
 
-/// Classifies every table of the benchmark; returns the predictions and the time spent
-/// classifying (one thread, excluding loading).
+/// Classifies every table of the benchmark; returns the predictions and the CPU time this
+/// thread spent classifying (excluding loading), so other work on the machine does not
+/// count.
 pub fn predict(classifier: &Classifier, tables: &[BenchTable]) -> (Vec<Prediction>, f64) {
     let mut out = Vec::new();
     let mut seconds = 0.0;
@@ -143,8 +143,8 @@ pub fn predict(classifier: &Classifier, tables: &[BenchTable]) -> (Vec<Predictio
                 values: &c.values,
             })
             .collect();
-        let start = Instant::now();
-        let found = classifier.classify_table(&samples);
+        let start = cpu_time::ThreadTime::now();
+        let found = classifier.classify_table(&t.table, &samples);
         seconds += start.elapsed().as_secs_f64();
         for (c, f) in t.columns.iter().zip(found) {
             let top = f.first();
@@ -273,12 +273,12 @@ pub fn score(preds: &[Prediction], values: usize, seconds: f64) -> Report {
     }
 }
 
-/// Number of values (nulls included) in the benchmark.
+/// Number of non-null values in the benchmark (the unit of throughput figures).
 pub fn value_count(tables: &[BenchTable]) -> usize {
     tables
         .iter()
         .flat_map(|t| &t.columns)
-        .map(|c| c.values.len())
+        .map(|c| c.values.iter().flatten().count())
         .sum()
 }
 

@@ -232,7 +232,7 @@ fn evaluate(
         .collect();
     println!("macro F1 by column naming: {}", namings.join(", "));
     println!(
-        "throughput: {:.0} values/s on one thread ({:.2} s classifying)",
+        "throughput: {:.0} values/s on one thread ({:.2} s of CPU classifying)",
         report.values_per_second, report.seconds
     );
     Ok(())
