@@ -5,7 +5,7 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pursight_actors::classify::eval::{self, BenchTable};
-use pursight_actors::classify::{Classifier, ColumnSample, Tiers};
+use pursight_actors::classify::{Classifier, Tiers};
 
 /// Tables classified per iteration: enough to mix every kind of column.
 const TABLES: usize = 40;
@@ -20,15 +20,7 @@ fn tables() -> Vec<BenchTable> {
 fn run(c: &Classifier, tables: &[BenchTable]) -> usize {
     let mut found = 0;
     for t in tables {
-        let samples: Vec<ColumnSample<'_>> = t
-            .columns
-            .iter()
-            .map(|c| ColumnSample {
-                name: &c.name,
-                data_type: &c.data_type,
-                values: &c.values,
-            })
-            .collect();
+        let samples = t.samples();
         found += c
             .classify_table(&t.table, &samples)
             .iter()

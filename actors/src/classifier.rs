@@ -10,11 +10,21 @@ use crate::classify::{Classifier, ColumnSample};
 use crate::domain::Classification;
 
 /// One column handed to the classifier; the values exist only in memory.
-#[derive(Debug)]
 pub struct ColumnValues {
     pub name: String,
     pub data_type: String,
     pub values: Vec<Option<String>>,
+}
+
+// Hand-written so that logging a column never prints its values.
+impl std::fmt::Debug for ColumnValues {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ColumnValues")
+            .field("name", &self.name)
+            .field("data_type", &self.data_type)
+            .field("values", &format_args!("<{} values>", self.values.len()))
+            .finish()
+    }
 }
 
 /// Messages of the classifier.

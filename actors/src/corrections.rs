@@ -45,14 +45,27 @@ pub struct Correction {
     pub at_ms: Millis,
 }
 
-/// The corrections of one column, at most one per type (the latest wins).
+/// The corrections of one column, at most one per type (the latest wins), with what the
+/// classifier itself found on the last scan: the stored column is always rebuilt from
+/// that, so applying corrections twice changes nothing and a reset really undoes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ColumnCorrections {
     pub column_id: String,
     pub corrections: Vec<Correction>,
+    /// The classifier's own classifications of the column, before any correction.
+    pub detected: Vec<Classification>,
 }
 
 impl ColumnCorrections {
+    /// Starts the corrections of a column from what the classifier found.
+    pub fn new(column_id: String, detected: Vec<Classification>) -> Self {
+        Self {
+            column_id,
+            corrections: Vec::new(),
+            detected,
+        }
+    }
+
     /// Records a correction; `Reset` removes the type's earlier one.
     pub fn record(&mut self, c: Correction) {
         self.corrections.retain(|o| o.type_id != c.type_id);
@@ -62,24 +75,28 @@ impl ColumnCorrections {
         self.corrections.sort_by_key(|c| c.type_id);
     }
 
-    /// Applies the corrections to a column's classifications (deterministic: the state
-    /// machine runs it on every replica).
-    pub fn apply(&self, column: &mut Column) {
+    /// Takes a fresh scan's classifications of the column and stores the corrected ones in
+    /// it (deterministic: the state machine runs it on every replica).
+    pub fn apply_to_scan(&mut self, column: &mut Column) {
+        self.detected = std::mem::take(&mut column.classifications);
+        column.classifications = self.corrected();
+    }
+
+    /// The classifier's findings with the corrections applied, most confident first.
+    pub fn corrected(&self) -> Vec<Classification> {
+        let mut out = self.detected.clone();
         for c in &self.corrections {
             let said = match &c.reason {
                 Some(r) => format!("{} by {}: {r}", verb(c.action), c.by),
                 None => format!("{} by {}", verb(c.action), c.by),
             };
-            let found = column
-                .classifications
-                .iter()
-                .position(|x| x.type_id == c.type_id);
+            let found = out.iter().position(|x| x.type_id == c.type_id);
             match (c.action, found) {
                 (CorrectionAction::Reject, Some(i)) => {
-                    column.classifications.remove(i);
+                    out.remove(i);
                 }
                 (CorrectionAction::Confirm | CorrectionAction::Set, Some(i)) => {
-                    let x = &mut column.classifications[i];
+                    let x = &mut out[i];
                     x.explanation.push(Contribution {
                         tier: Tier::Steward,
                         score: ((1.0 - x.confidence) * 100.0).round() / 100.0,
@@ -87,12 +104,10 @@ impl ColumnCorrections {
                     });
                     x.confidence = 1.0;
                     x.level = Level::High;
-                    if !x.tiers.contains(&Tier::Steward) {
-                        x.tiers.push(Tier::Steward);
-                    }
+                    x.tiers.push(Tier::Steward);
                 }
                 (CorrectionAction::Confirm | CorrectionAction::Set, None) => {
-                    column.classifications.push(Classification {
+                    out.push(Classification {
                         type_id: c.type_id,
                         confidence: 1.0,
                         level: Level::High,
@@ -108,11 +123,12 @@ impl ColumnCorrections {
                 (CorrectionAction::Reject | CorrectionAction::Reset, _) => {}
             }
         }
-        column.classifications.sort_by(|a, b| {
+        out.sort_by(|a, b| {
             b.confidence
                 .total_cmp(&a.confidence)
                 .then(a.type_id.cmp(&b.type_id))
         });
+        out
     }
 }
 
@@ -181,38 +197,37 @@ mod tests {
 
     #[test]
     fn confirm_reject_set_and_reset() {
-        let mut cc = ColumnCorrections::default();
+        let col = column(&[(T::LastName, 0.8), (T::PostalCode, 0.5)]);
+        let mut cc = ColumnCorrections::new("c".into(), col.classifications.clone());
         cc.record(correction(T::LastName, CorrectionAction::Reject));
         cc.record(correction(T::City, CorrectionAction::Set));
         cc.record(correction(T::PostalCode, CorrectionAction::Confirm));
 
-        let mut col = column(&[(T::LastName, 0.8), (T::PostalCode, 0.5)]);
-        cc.apply(&mut col);
-        let types: Vec<_> = col.classifications.iter().map(|c| c.type_id).collect();
+        let out = cc.corrected();
+        let types: Vec<_> = out.iter().map(|c| c.type_id).collect();
         assert_eq!(types, vec![T::City, T::PostalCode]);
-        assert!(col.classifications.iter().all(|c| c.confidence == 1.0
+        assert!(out.iter().all(|c| c.confidence == 1.0
             && c.tiers.contains(&Tier::Steward)
             && c.explanation.iter().any(|e| e.detail.contains("alice"))));
+        // Applying again changes nothing: the result is rebuilt from the detected types.
+        assert_eq!(cc.corrected(), out);
 
-        // A rescan produces fresh classifications; the corrections apply again.
+        // A rescan brings fresh classifications; the corrections apply again.
         let mut rescanned = column(&[(T::LastName, 0.9), (T::Gender, 0.7)]);
-        cc.apply(&mut rescanned);
+        cc.apply_to_scan(&mut rescanned);
         let types: Vec<_> = rescanned
             .classifications
             .iter()
             .map(|c| c.type_id)
             .collect();
         assert_eq!(types, vec![T::City, T::PostalCode, T::Gender]);
+        assert_eq!(cc.detected.len(), 2);
 
+        // Reset really undoes: LAST_NAME comes back, CITY goes.
         cc.record(correction(T::LastName, CorrectionAction::Reset));
-        let mut again = column(&[(T::LastName, 0.9)]);
-        cc.apply(&mut again);
-        assert!(
-            again
-                .classifications
-                .iter()
-                .any(|c| c.type_id == T::LastName)
-        );
-        assert_eq!(cc.corrections.len(), 2);
+        cc.record(correction(T::City, CorrectionAction::Reset));
+        let types: Vec<_> = cc.corrected().iter().map(|c| c.type_id).collect();
+        assert_eq!(types, vec![T::PostalCode, T::LastName, T::Gender]);
+        assert_eq!(cc.corrections.len(), 1);
     }
 }

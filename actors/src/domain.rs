@@ -275,8 +275,8 @@ pub enum Tier {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Contribution {
     pub tier: Tier,
-    /// The tier's score for the type (its evidence on its own, 0 to 1), or the change it
-    /// made to the confidence when negative.
+    /// For the tier that proposed the type, its score (0 to 1); for a later tier, the
+    /// change it made to the confidence (negative when it lowered it).
     pub score: f64,
     /// What the tier saw, in words, with no raw value.
     pub detail: String,

@@ -165,10 +165,10 @@ pub fn info(t: ClassificationType) -> TypeInfo {
         ),
         T::PostalCode => (
             "Postal code",
-            "A postal or ZIP code.",
+            "A postal or ZIP code (found by its column name; the model confirms the values).",
             C::Location,
             S::Low,
-            MODEL,
+            CONTEXT,
         ),
         T::Country => ("Country", "A country name.", C::Location, S::Low, MODEL),
         T::DateOfBirth => (

@@ -365,17 +365,38 @@ impl Node {
                 "`corrections` is empty: give at least one {\"type\", \"action\"}".into(),
             ));
         }
+        if req.corrections.len() > ClassificationType::ALL.len() {
+            return Err(ServiceError::BadRequest(format!(
+                "{} corrections: at most one per type ({})",
+                req.corrections.len(),
+                ClassificationType::ALL.len()
+            )));
+        }
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = req.corrections.iter().find(|c| !seen.insert(c.type_id)) {
+            return Err(ServiceError::BadRequest(format!(
+                "{} is corrected twice in one request",
+                dup.type_id
+            )));
+        }
         let by = req.by.as_deref().map(str::trim).unwrap_or("admin");
-        if by.is_empty() || by.len() > 128 || by.chars().any(char::is_control) {
+        if by.is_empty() || by.chars().count() > 128 || by.chars().any(char::is_control) {
             return Err(ServiceError::BadRequest(
                 "`by` must be 1 to 128 printable characters".into(),
             ));
         }
-        if req.reason.as_ref().is_some_and(|r| r.len() > 2048) {
+        if req
+            .reason
+            .as_ref()
+            .is_some_and(|r| r.chars().count() > 2048 || r.chars().any(char::is_control))
+        {
             return Err(ServiceError::BadRequest(
-                "`reason` is longer than 2048 bytes".into(),
+                "`reason` must be at most 2048 printable characters (no line breaks)".into(),
             ));
         }
+        // The column must exist as the leader sees it, not as a lagging replica does.
+        self.read_barrier(crate::cluster::ops::Consistency::Linearizable)
+            .await?;
         let (table, column) = match self.asset(id)? {
             Asset::Column(c) => (c.table, c.column.name),
             Asset::Table(_) => {

@@ -63,6 +63,9 @@ pub struct NameContext {
     pub matches: Vec<NameMatch>,
     /// A negative word of the name outside every match (`verified` in `email_verified`).
     pub negative: Option<String>,
+    /// The table is about things and this column is its bare `name`: set to the table's
+    /// name, so person types are unlikely (`products.name`).
+    pub names_a_thing: Option<String>,
 }
 
 impl NameMatch {
@@ -73,6 +76,16 @@ impl NameMatch {
 }
 
 impl NameContext {
+    /// Reads the match of one type as another (`name` beside `vorname` is the family
+    /// name); the other type's own match, if any, wins.
+    pub fn retype(&mut self, from: ClassificationType, to: ClassificationType) {
+        if self.for_type(to).is_some() {
+            self.forget(from);
+        } else if let Some(m) = self.matches.iter_mut().find(|m| m.type_id == from) {
+            m.type_id = to;
+        }
+    }
+
     /// Forgets the match of one type (the table says the name means something else).
     pub fn forget(&mut self, t: ClassificationType) {
         self.matches.retain(|m| m.type_id != t);
@@ -315,6 +328,7 @@ impl ContextDictionary {
             words,
             matches: found,
             negative,
+            names_a_thing: None,
         }
     }
 }

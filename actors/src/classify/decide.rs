@@ -8,7 +8,7 @@
 //! 3. the model proposes its own types (names, places, special categories) at its mean
 //!    probability, and pushes back on shape-only pattern hits when it clearly sees
 //!    something else;
-//! 4. the column name raises a type it names, proposes a type alone (with a low
+//! 4. the column name raises a type it names, proposes a type alone (at most medium
 //!    confidence, and only when the values have a compatible shape), and lowers every
 //!    type when it carries a negative word (`email_verified`) or names another type;
 //! 5. types below [`REPORT_AT`] or far below the best are dropped.
@@ -27,10 +27,9 @@ const MAX_TYPES: usize = 3;
 /// Share of a context score that a matching name adds to an existing candidate's gap to 1.
 const CONTEXT_BOOST: f64 = 0.6;
 /// A name alone proposes a type at this share of its context score, when the values have
-/// the type's shape: medium for a whole or partial name, low inside a compound word.
+/// the type's shape: medium (0.68) for a whole name, low for a word of the name (0.56) or a
+/// compound (0.45). Weak hints alone propose nothing.
 const CONTEXT_ALONE: f64 = 0.75;
-/// A weak hint alone stays under the reporting threshold.
-const WEAK_ALONE: f64 = 0.6;
 /// Model probability from which the model proposes a type the column name also names.
 const MODEL_PROPOSES_NAMED_AT: f32 = 0.3;
 /// Model probability from which the model proposes a type on its own.
@@ -46,6 +45,9 @@ const WEAK_NEEDS_RATIO: f64 = 0.8;
 const WEAK_PRECISION: f64 = 0.8;
 /// Model probability from which the model overrules a shape-only pattern.
 const MODEL_OVERRULES_AT: f32 = 0.6;
+/// What is left of a person-name candidate in the bare `name` column of a table about
+/// things (capitalised product names look like people's names to the model).
+const THING_TABLE: f64 = 0.4;
 /// Share of values that must have a compatible shape for a name alone to propose a type.
 const COMPATIBLE_SHARE: f64 = 0.7;
 
@@ -86,7 +88,8 @@ pub struct ModelVerdict {
 }
 
 impl ModelVerdict {
-    fn p(&self, t: Option<ClassificationType>) -> f32 {
+    /// The mean probability of one class (`None`: not sensitive).
+    pub fn p(&self, t: Option<ClassificationType>) -> f32 {
         self.probabilities
             .iter()
             .find(|(c, _)| *c == t)
@@ -123,8 +126,6 @@ pub struct ColumnEvidence<'a> {
     pub hits: &'a [PatternHit],
     pub context: &'a NameContext,
     pub model: Option<&'a ModelVerdict>,
-    /// A sibling column is a first name, so a bare `name` here is the family name.
-    pub beside_first_name: bool,
 }
 
 struct Candidate {
@@ -156,13 +157,36 @@ fn identifies_individuals(t: ClassificationType) -> bool {
     matches!(t, T::PersonName | T::Username | T::StreetAddress)
 }
 
+/// Whether a declared type is numeric (`integer`, `numeric(10,2)`, `double precision`...),
+/// by whole words so `point` or `interval` do not count.
 fn is_numeric_type(data_type: &str) -> bool {
-    let t = data_type.to_ascii_lowercase();
-    [
-        "int", "numeric", "decimal", "float", "double", "real", "number", "serial",
-    ]
-    .iter()
-    .any(|n| t.contains(n))
+    const NUMERIC: &[&str] = &[
+        "int",
+        "integer",
+        "bigint",
+        "smallint",
+        "tinyint",
+        "mediumint",
+        "int2",
+        "int4",
+        "int8",
+        "numeric",
+        "decimal",
+        "float",
+        "float4",
+        "float8",
+        "double",
+        "real",
+        "number",
+        "serial",
+        "bigserial",
+        "smallserial",
+        "money",
+    ];
+    data_type
+        .to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| NUMERIC.contains(&w))
 }
 
 fn is_boolean_type(data_type: &str) -> bool {
@@ -207,10 +231,7 @@ pub fn decide(col: &ColumnEvidence<'_>) -> Vec<Classification> {
     if let Some(m) = col.model {
         for &(class, p) in &m.probabilities {
             let Some(t) = class else { continue };
-            let is_named = named(t)
-                || (t == ClassificationType::LastName
-                    && col.beside_first_name
-                    && named(ClassificationType::PersonName));
+            let is_named = named(t);
             let enough = if is_named {
                 p >= MODEL_PROPOSES_NAMED_AT
             } else {
@@ -270,16 +291,10 @@ pub fn decide(col: &ColumnEvidence<'_>) -> Vec<Classification> {
 
     // 4. The column name.
     for m in &ctx.matches {
-        let mut t = m.type_id;
-        if t == ClassificationType::PersonName && col.beside_first_name && m.kind != MatchKind::Weak
-        {
-            // `vorname` + `name`: the bare name is the family name.
-            let full_names = col
-                .model
-                .is_some_and(|v| v.p(Some(ClassificationType::PersonName)) >= 0.5);
-            if !full_names {
-                t = ClassificationType::LastName;
-            }
+        let t = m.type_id;
+        if m.kind == MatchKind::Weak && !cands.iter().any(|c| c.type_id == t) {
+            // A weak hint alone is never reported; it only raises what others found.
+            continue;
         }
         let score = m.kind.score();
         let said = format!(
@@ -298,12 +313,7 @@ pub fn decide(col: &ColumnEvidence<'_>) -> Vec<Classification> {
                 detail: said,
             });
         } else if compatible(t, col.values) {
-            let share = if m.kind == MatchKind::Weak {
-                WEAK_ALONE
-            } else {
-                CONTEXT_ALONE
-            };
-            let mut confidence = score * share;
+            let mut confidence = score * CONTEXT_ALONE;
             let mut detail = said;
             // The model knows this type and says the values are not it.
             if let Some(v) = col.model
@@ -335,6 +345,22 @@ pub fn decide(col: &ColumnEvidence<'_>) -> Vec<Classification> {
                 Tier::Context,
                 0.5,
                 format!("column name word `{word}` describes something about the value"),
+            );
+        }
+    }
+    if let Some(table) = &ctx.names_a_thing {
+        for c in cands.iter_mut().filter(|c| {
+            matches!(
+                c.type_id,
+                ClassificationType::PersonName
+                    | ClassificationType::FirstName
+                    | ClassificationType::LastName
+            )
+        }) {
+            c.adjust(
+                Tier::Context,
+                THING_TABLE,
+                format!("`{}` is the name of what table `{table}` holds", col.name),
             );
         }
     }
@@ -395,15 +421,29 @@ fn kind_word(k: MatchKind) -> &'static str {
     }
 }
 
+/// Evidence for a type no validator checked: the first value with the type's shape.
 fn first_masked(t: ClassificationType, values: &[&str]) -> String {
-    values.first().map(|v| mask(t, v)).unwrap_or_default()
+    let fits = fits(t);
+    values
+        .iter()
+        .find(|v| fits(v))
+        .or(values.first())
+        .map(|v| mask(t, v))
+        .unwrap_or_default()
 }
 
 /// Whether enough values have a shape the named type can take, so a name alone does not
 /// label a column of something else (`dob` holding free text).
 fn compatible(t: ClassificationType, values: &[&str]) -> bool {
+    let fits = fits(t);
+    let good = values.iter().filter(|v| fits(v)).count();
+    good as f64 >= COMPATIBLE_SHARE * values.len() as f64
+}
+
+/// The loose shape of a type's values.
+fn fits(t: ClassificationType) -> fn(&str) -> bool {
     use ClassificationType as T;
-    let ok: fn(&str) -> bool = match t {
+    match t {
         T::DateOfBirth => looks_like_date,
         T::EmailAddress => |v| v.contains('@'),
         T::PhoneNumber => |v| digits(v) >= 6 && digits(v) <= 15,
@@ -442,9 +482,7 @@ fn compatible(t: ClassificationType, values: &[&str]) -> bool {
                 && digits(v) > 0
                 && v.chars().all(|c| c.is_alphanumeric() || " -./".contains(c))
         },
-    };
-    let good = values.iter().filter(|v| ok(v)).count();
-    good as f64 >= COMPATIBLE_SHARE * values.len() as f64
+    }
 }
 
 fn digits(v: &str) -> usize {
@@ -510,7 +548,6 @@ mod tests {
             hits: &[],
             context: &ctx,
             model: None,
-            beside_first_name: false,
         });
         assert!(out.is_empty());
     }

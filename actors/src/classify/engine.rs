@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use pursight_models::{ColumnModel, ModelError};
 
-use super::context::{ContextDictionary, ContextError, NameContext};
+use super::context::{ContextDictionary, ContextError, MatchKind, NameContext};
 use super::decide::{self, ColumnEvidence, ModelVerdict};
 use super::{ColumnSample, PatternClassifier};
 use crate::domain::{Classification, ClassificationType};
@@ -137,6 +137,7 @@ impl Classifier {
                         .is_some_and(|m| m.is_bare())
                 {
                     ctx.forget(ClassificationType::PersonName);
+                    ctx.names_a_thing = Some(table.to_string());
                 }
                 ctx
             })
@@ -158,6 +159,22 @@ impl Classifier {
                     .is_some_and(|m| m.type_id == ClassificationType::FirstName)
             })
             .collect();
+        // `vorname` + `name`: beside a first-name column, a bare name is the family name
+        // (unless the values are full names).
+        let mut contexts = contexts;
+        for (i, ctx) in contexts.iter_mut().enumerate() {
+            let full_names = verdicts[i]
+                .as_ref()
+                .is_some_and(|v| v.p(Some(ClassificationType::PersonName)) >= 0.5);
+            if first_name_at.iter().any(|&j| j != i)
+                && !full_names
+                && ctx
+                    .for_type(ClassificationType::PersonName)
+                    .is_some_and(|m| m.kind != MatchKind::Weak)
+            {
+                ctx.retype(ClassificationType::PersonName, ClassificationType::LastName);
+            }
+        }
         (0..columns.len())
             .map(|i| {
                 decide::decide(&ColumnEvidence {
@@ -167,7 +184,6 @@ impl Classifier {
                     hits: &hits[i],
                     context: &contexts[i],
                     model: verdicts[i].as_ref(),
-                    beside_first_name: first_name_at.iter().any(|&j| j != i),
                 })
             })
             .collect()
@@ -219,5 +235,95 @@ impl Classifier {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ClassificationType as T;
+
+    fn col<'a>(
+        name: &'a str,
+        data_type: &'a str,
+        values: &'a [Option<String>],
+    ) -> ColumnSample<'a> {
+        ColumnSample {
+            name,
+            data_type,
+            values,
+        }
+    }
+
+    fn values(v: &[&str]) -> Vec<Option<String>> {
+        v.iter().map(|s| Some(s.to_string())).collect()
+    }
+
+    fn top(found: &[Classification]) -> Option<T> {
+        found.first().map(|c| c.type_id)
+    }
+
+    #[test]
+    fn neighbours_and_the_table_name_are_context() {
+        let c = Classifier::new().expect("classifier");
+        let first = values(&[
+            "Anna", "Lukas", "Marie", "Jonas", "Sophie", "Felix", "Emma", "Paul",
+        ]);
+        let last = values(&[
+            "Müller",
+            "Schmidt",
+            "Schneider",
+            "Fischer",
+            "Weber",
+            "Meyer",
+            "Wagner",
+            "Becker",
+        ]);
+        let found = c.classify_table(
+            "kunden",
+            &[col("vorname", "text", &first), col("name", "text", &last)],
+        );
+        assert_eq!(top(&found[0]), Some(T::FirstName), "{:?}", found[0]);
+        assert_eq!(top(&found[1]), Some(T::LastName), "{:?}", found[1]);
+        assert!(
+            found[1][0].explanation.iter().all(|e| e.score >= 0.0),
+            "no rule contradicts the remap: {:?}",
+            found[1][0].explanation
+        );
+
+        let products = values(&["Trail Jacket", "Rain Poncho", "Wool Socks", "Camp Stove"]);
+        let found = c.classify_table("products", &[col("name", "text", &products)]);
+        assert!(found[0].is_empty(), "{:?}", found[0]);
+    }
+
+    #[test]
+    fn decoys_stay_clean_and_unnamed_columns_are_found_by_value() {
+        let c = Classifier::new().expect("classifier");
+        let flags = values(&["true", "false", "true", "true"]);
+        let cities = values(&[
+            "Berlin",
+            "Hamburg",
+            "München",
+            "Köln",
+            "Frankfurt am Main",
+            "Stuttgart",
+            "Leipzig",
+            "Dresden",
+            "Hannover",
+            "Nürnberg",
+        ]);
+        let years = values(&["1984", "1991", "2003", "1977", "1969"]);
+        let found = c.classify_table(
+            "t",
+            &[
+                col("email_verified", "boolean", &flags),
+                col("col_a", "varchar", &cities),
+                col("birth_year", "integer", &years),
+            ],
+        );
+        assert!(found[0].is_empty(), "{:?}", found[0]);
+        assert_eq!(top(&found[1]), Some(T::City), "{:?}", found[1]);
+        assert!(found[1][0].tiers.contains(&crate::domain::Tier::Model));
+        assert!(found[2].is_empty(), "{:?}", found[2]);
     }
 }

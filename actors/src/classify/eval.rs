@@ -26,6 +26,20 @@ pub struct BenchTable {
     pub columns: Vec<BenchColumn>,
 }
 
+impl BenchTable {
+    /// The table's columns as the classifier takes them.
+    pub fn samples(&self) -> Vec<ColumnSample<'_>> {
+        self.columns
+            .iter()
+            .map(|c| ColumnSample {
+                name: &c.name,
+                data_type: &c.data_type,
+                values: &c.values,
+            })
+            .collect()
+    }
+}
+
 /// One labelled column.
 #[derive(Clone, Debug, Deserialize)]
 pub struct BenchColumn {
@@ -134,15 +148,7 @@ pub fn predict(classifier: &Classifier, tables: &[BenchTable]) -> (Vec<Predictio
     let mut out = Vec::new();
     let mut seconds = 0.0;
     for t in tables {
-        let samples: Vec<ColumnSample<'_>> = t
-            .columns
-            .iter()
-            .map(|c| ColumnSample {
-                name: &c.name,
-                data_type: &c.data_type,
-                values: &c.values,
-            })
-            .collect();
+        let samples = t.samples();
         let start = cpu_time::ThreadTime::now();
         let found = classifier.classify_table(&t.table, &samples);
         seconds += start.elapsed().as_secs_f64();
@@ -246,11 +252,11 @@ pub fn score(preds: &[Prediction], values: usize, seconds: f64) -> Report {
         .into_iter()
         .map(|(k, v)| (k, macro_f1(&per_type(&v))))
         .collect();
-    let tables = {
-        let mut t: Vec<&str> = preds.iter().map(|p| p.table.as_str()).collect();
-        t.dedup();
-        t.len()
-    };
+    let tables = preds
+        .iter()
+        .map(|p| p.table.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
     Report {
         tables,
         columns: preds.len(),

@@ -2,7 +2,7 @@
 //! works on `char`s (never byte offsets into the input), falls back to a generic mask when
 //! the value doesn't have the expected shape, and the result never equals the input.
 
-use super::validators::split_host_port;
+use super::validators::{self, split_host_port};
 use crate::domain::ClassificationType;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -15,6 +15,27 @@ const MAX_GENERIC_STARS: usize = 32;
 pub fn mask(t: ClassificationType, value: &str) -> String {
     use ClassificationType as T;
     let v = value.trim();
+    // Masks that keep part of a value (a domain, whole degrees, a key's prefix) only run on
+    // values that really are of the type; anything else a name or the model labelled gets
+    // the generic mask, and credentials get nothing but stars.
+    let valid = match t {
+        // The validators run after a shape regex that already refused whitespace.
+        T::EmailAddress => !v.contains(char::is_whitespace) && validators::email(v),
+        T::Url => !v.contains(char::is_whitespace) && validators::http_url(v),
+        T::GeoCoordinates => validators::geo_coordinates(v),
+        T::PasswordHash => !v.contains(char::is_whitespace) && validators::password_hash(v),
+        T::ApiKeyOrSecret => validators::api_key_or_secret(v),
+        _ => true,
+    };
+    if !valid {
+        let masked = match t {
+            T::PasswordHash | T::ApiKeyOrSecret => {
+                "*".repeat(v.chars().count().clamp(1, MAX_GENERIC_STARS))
+            }
+            _ => mask_generic(v),
+        };
+        return finish(value, v, masked);
+    }
     let masked = match t {
         T::EmailAddress => mask_email(v),
         T::CreditCardNumber => mask_card(v),
@@ -436,12 +457,12 @@ mod tests {
             ),
             (
                 T::PasswordHash,
-                "$6$rounds=5000$saltsalt$t.qxhyMtCkKjpjrOzyt5QSu7XPJq",
+                "$6$rounds=5000$saltsalt$t.qxhyMtCkKjpjrOzyt5QSu7XPJqSUF5gwRmCSgHlxwSjMZjC9yqu0SUEVtvmTzoYjc0S3ss.6KPnAmvM6qgxA",
                 "$6$rounds=5000$****",
             ),
             (
                 T::PasswordHash,
-                "$6$saltsalt$t.qxhyMtCkKjpjrOzyt5QSu7XPJq",
+                "$6$saltsalt$t.qxhyMtCkKjpjrOzyt5QSu7XPJqSUF5gwRmCSgHlxwSjMZjC9yqu0SUEVtvmTzoYjc0S3ss.6KPnAmvM6qgxA",
                 "$6$****",
             ),
             (
@@ -466,8 +487,15 @@ mod tests {
             ),
             (
                 T::ApiKeyOrSecret,
-                "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34\n-----END RSA PRIVATE KEY-----",
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----",
                 "-----BEGIN RSA PRIVATE KEY----- ****",
+            ),
+            // Labelled by a name alone and not a real hash: nothing of it is kept.
+            (T::PasswordHash, "hunter2-plaintext", "*****************"),
+            (
+                T::EmailAddress,
+                "ask john@acme.com about it",
+                "a************************t",
             ),
             (T::PersonName, "Ann", "***"),
             (T::PersonName, "Anna", "****"),

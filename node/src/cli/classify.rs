@@ -78,6 +78,9 @@ fn parse_tiers(s: &str) -> anyhow::Result<Tiers> {
             }
         }
     }
+    if !(t.pattern || t.context || t.model) {
+        anyhow::bail!("--tiers names no tier (expected pattern, context, model or all)");
+    }
     Ok(t)
 }
 

@@ -80,8 +80,16 @@ fn show_asset(format: super::Format, v: Value) -> anyhow::Result<()> {
     }
 }
 
+/// Everything but RFC 3986 unreserved characters is escaped: right for path segments
+/// (where `+` would stay a plus and a space must be `%20`) and for query values alike.
+const COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 fn enc(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+    percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<()> {

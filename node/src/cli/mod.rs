@@ -127,7 +127,7 @@ pub enum ClassifyCmd {
         #[arg(long, default_value = "all")]
         tiers: String,
         /// Compare tier combinations instead (pattern; +context; +model; all).
-        #[arg(long)]
+        #[arg(long, conflicts_with_all = ["tiers", "predictions"])]
         ablation: bool,
         /// Also write each column's prediction to this file (JSON lines).
         #[arg(long)]
@@ -314,7 +314,8 @@ pub enum CatalogCmd {
     Correct {
         /// Column asset id: source.database.schema.table.column.
         asset: String,
-        /// Confirm a detected type (it stays at full confidence).
+        /// Confirm a type: it stays at full confidence whatever later scans find (added if
+        /// the classifier did not find it).
         #[arg(long, value_name = "TYPE")]
         confirm: Vec<String>,
         /// Reject a type: never reported on this column again.

@@ -226,7 +226,7 @@ impl StateMachineStore {
         }
     }
 
-    fn table_trees(&self) -> [&sled::Tree; 5] {
+    fn table_trees(&self) -> [&sled::Tree; TABLE_TREES.len()] {
         [
             &self.sources,
             &self.tables,
@@ -259,16 +259,24 @@ impl StateMachineStore {
             EntryPayload::Normal(cmd) => Some(cmd),
             _ => None,
         };
-        // Transactional trees cannot scan, so the tables a source removal drops are listed
-        // first; the state machine is the only writer, so the list cannot go stale.
-        let doomed: Vec<sled::IVec> = match command {
-            Some(Command::RemoveSource { id }) => self
-                .tables
-                .scan_prefix(format!("{}.", id_segment(id)))
-                .keys()
-                .collect::<Result<_, _>>()
-                .map_err(sm_read_err)?,
-            _ => Vec::new(),
+        // Transactional trees cannot scan, so the tables and corrections a source removal
+        // drops are listed first; the state machine is the only writer, so the lists cannot
+        // go stale.
+        let doomed = match command {
+            Some(Command::RemoveSource { id }) => {
+                let keys = |tree: &sled::Tree, prefix: String| {
+                    tree.scan_prefix(prefix)
+                        .keys()
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(sm_read_err)
+                };
+                let prefix = format!("{}.", id_segment(id));
+                Doomed {
+                    tables: keys(&self.tables, prefix.clone())?,
+                    corrections: keys(&self.governance, correction_key(&prefix))?,
+                }
+            }
+            _ => Doomed::default(),
         };
         let result = (
             &self.sources,
@@ -347,6 +355,13 @@ fn tx_put<T: Serialize>(tree: &TransactionalTree, key: &str, value: &T) -> TxRes
     Ok(())
 }
 
+/// What a source removal deletes, listed before its transaction.
+#[derive(Default)]
+struct Doomed {
+    tables: Vec<sled::IVec>,
+    corrections: Vec<sled::IVec>,
+}
+
 /// The state machine's tables inside one transaction.
 struct Trees<'a> {
     sources: &'a TransactionalTree,
@@ -357,11 +372,7 @@ struct Trees<'a> {
 }
 
 /// The business rules of every command. Deterministic: reads only the state and the command.
-fn apply_command(
-    cmd: &Command,
-    trees: &Trees<'_>,
-    doomed_tables: &[sled::IVec],
-) -> TxResult<CommandResult> {
+fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<CommandResult> {
     let Trees {
         sources,
         tables,
@@ -382,8 +393,12 @@ fn apply_command(
             if sources.remove(id.as_bytes())?.is_none() {
                 CommandResult::NotFound(format!("source `{id}`"))
             } else {
-                for key in doomed_tables {
+                for key in &doomed.tables {
                     tables.remove(key.clone())?;
+                }
+                // A source added again under the same id starts without old corrections.
+                for key in &doomed.corrections {
+                    governance.remove(key.clone())?;
                 }
                 CommandResult::Done
             }
@@ -450,11 +465,16 @@ fn apply_command(
                         });
                     }
                 }
-                // Steward corrections outlive every rescan.
+                // Steward corrections outlive every rescan. Columns carried over as deleted
+                // already hold their corrected classifications.
                 for i in 0..table.columns.len() {
+                    if table.columns[i].deleted_at_ms.is_some() {
+                        continue;
+                    }
                     let key = correction_key(&table.column_id(&table.columns[i].name));
-                    if let Some(cc) = tx_get::<ColumnCorrections>(governance, &key)? {
-                        cc.apply(&mut table.columns[i]);
+                    if let Some(mut cc) = tx_get::<ColumnCorrections>(governance, &key)? {
+                        cc.apply_to_scan(&mut table.columns[i]);
+                        tx_put(governance, &key, &cc)?;
                     }
                 }
                 tx_put(tables, &table.id, &table)?;
@@ -502,10 +522,14 @@ fn apply_command(
                         None => CommandResult::NotFound(format!("asset `{column_id}`")),
                         Some(ci) => {
                             let key = correction_key(&column_id);
+                            // The first correction keeps what the classifier found, so
+                            // the column can always be rebuilt from it.
                             let mut cc = tx_get::<ColumnCorrections>(governance, &key)?
-                                .unwrap_or_else(|| ColumnCorrections {
-                                    column_id: column_id.clone(),
-                                    corrections: Vec::new(),
+                                .unwrap_or_else(|| {
+                                    ColumnCorrections::new(
+                                        column_id.clone(),
+                                        table.columns[ci].classifications.clone(),
+                                    )
                                 });
                             for (type_id, action) in corrections {
                                 cc.record(Correction {
@@ -530,9 +554,7 @@ fn apply_command(
                                     },
                                 )?;
                             }
-                            // The column is re-derived from its last scan's findings: what a
-                            // reset gives back comes with the next scan.
-                            cc.apply(&mut table.columns[ci]);
+                            table.columns[ci].classifications = cc.corrected();
                             tx_put(governance, &key, &cc)?;
                             tx_put(tables, table_id, &table)?;
                             CommandResult::Done
@@ -744,10 +766,14 @@ impl RaftStateMachine<TypeConfig> for StateMachineStore {
             &self.tables,
             &self.scans,
             &self.cluster,
+            &self.governance,
             &self.meta,
         )
-            .transaction(|(sources, tables, scans, cluster, sm_meta)| {
-                let txs = [sources, tables, scans, cluster];
+            .transaction(|(sources, tables, scans, cluster, governance, sm_meta)| {
+                // Same order as TABLE_TREES; the type's length makes a missed tree a
+                // compile error rather than an index panic.
+                let txs: [&TransactionalTree; TABLE_TREES.len()] =
+                    [sources, tables, scans, cluster, governance];
                 for (tx, keys) in txs.iter().zip(&old) {
                     for k in keys {
                         tx.remove(k.clone())?;

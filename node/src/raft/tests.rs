@@ -2,9 +2,10 @@ use std::time::Duration;
 
 use openraft::storage::RaftStateMachine;
 use openraft::testing::{StoreBuilder, Suite};
+use pursight_actors::corrections::CorrectionAction;
 use pursight_actors::domain::{
-    AssetKind, Command, CommandResult, ScanJob, ScanProgress, ScanState, Source, SourceKind,
-    TableAsset,
+    AssetKind, Classification, ClassificationType, Column, Command, CommandResult, Level, ScanJob,
+    ScanProgress, ScanState, Source, SourceKind, TableAsset, Tier,
 };
 use tempfile::TempDir;
 
@@ -242,5 +243,171 @@ async fn snapshots_are_built_purge_the_log_and_install_elsewhere() {
         .expect("current")
         .expect("some");
     assert_eq!(current.meta.last_log_id, snap.meta.last_log_id);
+    node.shutdown().await;
+}
+
+fn classified_table(source: &str, name: &str, types: &[ClassificationType]) -> TableAsset {
+    let mut t = table(source, name);
+    t.columns = vec![Column {
+        name: "who".into(),
+        data_type: "text".into(),
+        nullable: true,
+        classifications: types
+            .iter()
+            .map(|ty| Classification {
+                type_id: *ty,
+                confidence: 0.8,
+                level: Level::Medium,
+                tiers: vec![Tier::Model],
+                evidence: "A***".into(),
+                explanation: vec![],
+            })
+            .collect(),
+        profile: Default::default(),
+        default: None,
+        comment: None,
+        deleted_at_ms: None,
+    }];
+    t
+}
+
+fn correct(table_id: &str, changes: &[(ClassificationType, CorrectionAction)]) -> Command {
+    Command::CorrectClassifications {
+        table_id: table_id.into(),
+        column: "who".into(),
+        corrections: changes.to_vec(),
+        by: "alice".into(),
+        reason: None,
+        at_ms: 5,
+    }
+}
+
+/// Corrections hold across rescans, applying them again changes nothing, a reset undoes,
+/// removing the source forgets them, and a snapshot carries corrections and audit trail.
+#[tokio::test]
+async fn corrections_survive_rescans_snapshots_and_go_with_their_source() {
+    use ClassificationType as T;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = sled::open(dir.path()).expect("open");
+    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(5), Network::Standalone)
+        .await
+        .expect("start");
+    node.propose(Command::PutSource(source("crm")))
+        .await
+        .expect("source");
+    let t = classified_table("crm", "people", &[T::City, T::LastName]);
+    let id = t.id.clone();
+    node.propose(Command::PutTable(t)).await.expect("table");
+    node.propose(correct(
+        &id,
+        &[
+            (T::City, CorrectionAction::Reject),
+            (T::FirstName, CorrectionAction::Set),
+        ],
+    ))
+    .await
+    .expect("correct");
+    let types = |node: &RaftNode| -> Vec<T> {
+        node.reader()
+            .table(&id)
+            .expect("read")
+            .expect("table")
+            .columns[0]
+            .classifications
+            .iter()
+            .map(|c| c.type_id)
+            .collect()
+    };
+    assert_eq!(types(&node), vec![T::FirstName, T::LastName]);
+
+    // Rescans (one of them with a different finding), and another correction: the stored
+    // column is rebuilt each time, so steward entries never pile up.
+    for _ in 0..3 {
+        node.propose(Command::PutTable(classified_table(
+            "crm",
+            "people",
+            &[T::City, T::LastName],
+        )))
+        .await
+        .expect("rescan");
+    }
+    node.propose(correct(&id, &[(T::LastName, CorrectionAction::Confirm)]))
+        .await
+        .expect("confirm");
+    node.propose(Command::PutTable(classified_table(
+        "crm",
+        "people",
+        &[T::City, T::Gender],
+    )))
+    .await
+    .expect("rescan");
+    let col = node
+        .reader()
+        .table(&id)
+        .expect("read")
+        .expect("table")
+        .columns[0]
+        .clone();
+    let got: Vec<T> = col.classifications.iter().map(|c| c.type_id).collect();
+    assert_eq!(got, vec![T::FirstName, T::LastName, T::Gender]);
+    for c in &col.classifications {
+        let steward = c
+            .explanation
+            .iter()
+            .filter(|e| e.tier == Tier::Steward)
+            .count();
+        assert!(steward <= 1, "{c:?}");
+    }
+    node.propose(correct(&id, &[(T::FirstName, CorrectionAction::Reset)]))
+        .await
+        .expect("reset");
+    assert_eq!(types(&node), vec![T::LastName, T::Gender]);
+
+    // Snapshot, then install elsewhere: corrections and the audit trail come along.
+    for i in 0..10 {
+        node.propose(Command::PutSource(source(&format!("pad{i}"))))
+            .await
+            .expect("pad");
+    }
+    node.raft()
+        .wait(Some(Duration::from_secs(10)))
+        .metrics(|m| m.snapshot.is_some(), "snapshot")
+        .await
+        .expect("snapshot built");
+    let snap = node
+        .raft()
+        .get_snapshot()
+        .await
+        .expect("get")
+        .expect("a snapshot");
+    let other_dir = tempfile::tempdir().expect("tempdir");
+    let other_db = sled::open(other_dir.path()).expect("open");
+    let mut other = StateMachineStore::open(&other_db).expect("sm");
+    other
+        .install_snapshot(&snap.meta, snap.snapshot)
+        .await
+        .expect("install");
+    let column_id = format!("{id}.who");
+    let cc = other
+        .reader()
+        .corrections(&column_id)
+        .expect("read")
+        .expect("corrections installed");
+    assert_eq!(cc.corrections.len(), 2);
+    let audit = other.reader().audit(0, 100).expect("audit");
+    assert_eq!(audit.len(), 4);
+    assert!(audit.iter().zip(1..).all(|(e, seq)| e.seq == seq));
+
+    // Removing the source takes its corrections along; the audit trail stays.
+    node.propose(Command::RemoveSource { id: "crm".into() })
+        .await
+        .expect("remove");
+    assert!(
+        node.reader()
+            .corrections(&column_id)
+            .expect("read")
+            .is_none()
+    );
+    assert_eq!(node.reader().audit(0, 100).expect("audit").len(), 4);
     node.shutdown().await;
 }
