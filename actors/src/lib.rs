@@ -6,6 +6,7 @@
 
 pub mod classify;
 pub mod cluster;
+pub mod compliance;
 pub mod connectors;
 pub mod corrections;
 pub mod domain;

@@ -1,0 +1,24 @@
+//! Compliance checks: the built-in GDPR, HIPAA, PCI-DSS and SOC 2 packs
+//! (`config/policies/`, built into the binary), the policy engine that runs them, and the
+//! input document each asset is checked as.
+
+mod engine;
+mod input;
+
+pub use engine::{PolicyEngine, PolicyError, Rule, RuleMeta, Severity, Violation};
+pub use input::asset_input;
+
+/// The built-in modules as `(path under config/policies, text)`.
+const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));
+
+/// The engine with every built-in pack.
+pub fn builtin() -> Result<PolicyEngine, PolicyError> {
+    let modules: Vec<(String, String)> = BUILTIN
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    PolicyEngine::load(&modules)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,73 @@
+# Assigned security responsibility: a table holding PHI needs an owner.
+package pursight.rules.hipaa.phi_owner
+
+import rego.v1
+
+metadata := {
+	"id": "HIPAA-164.308A2-PHI-NO-OWNER",
+	"title": "PHI without an owner",
+	"framework": "hipaa",
+	"control": "HIPAA §164.308(a)(2)",
+	"severity": "high",
+	"remediation": "Assign an owner to the table, accountable under the security official for the ePHI it holds.",
+}
+
+violations contains v if {
+	not has_owner
+	holds_phi
+	v := {
+		"column": null,
+		"message": sprintf("table `%s` holds PHI (%s) but has no owner", [object.get(input.asset, "name", "?"), phi_summary]),
+	}
+}
+
+has_owner if non_empty(object.get(input.asset, "owner", null))
+
+non_empty(s) if {
+	is_string(s)
+	trim_space(s) != ""
+}
+
+# PHI: the table holds at least one health type and at least one HIPAA identifier
+health_type_names := {"HEALTH_CONDITION", "MEDICAL_RECORD_NUMBER", "ICD10_CODE", "UK_NHS_NUMBER"}
+
+health_types contains cl.type if {
+	some c in columns
+	some cl in classifications(c)
+	object.get(cl, "level", "") in {"medium", "high"}
+	cl.type in health_type_names
+}
+
+identifier_types contains cl.type if {
+	some c in columns
+	some cl in classifications(c)
+	object.get(cl, "level", "") in {"medium", "high"}
+	"hipaa-identifier" in frameworks(cl)
+}
+
+holds_phi if {
+	count(health_types) > 0
+	count(identifier_types) > 0
+}
+
+phi_types := health_types | identifier_types
+
+phi_summary := concat(", ", [t | some t in phi_types])
+
+# --- helpers: read optional fields safely ---
+
+columns := cs if {
+	cs := object.get(input.asset, "columns", [])
+	is_array(cs)
+} else := []
+
+classifications(c) := cls if {
+	cls := object.get(c, "classifications", [])
+	is_array(cls)
+} else := []
+
+frameworks(cl) := f if {
+	f := object.get(cl, "frameworks", [])
+	is_array(f)
+} else := []
+
