@@ -521,6 +521,21 @@ pub enum Command {
         reason: Option<String>,
         at_ms: Millis,
     },
+    /// The violations a policy check found on one asset: opens, keeps, reopens and
+    /// resolves its findings, auditing each transition.
+    SyncFindings {
+        asset_id: String,
+        source: String,
+        violations: Vec<crate::compliance::Violation>,
+        at_ms: Millis,
+    },
+    /// A person acknowledges a finding, accepts its risk, or reopens it (audited).
+    UpdateFinding {
+        id: String,
+        action: crate::compliance::findings::FindingAction,
+        by: String,
+        at_ms: Millis,
+    },
 }
 
 /// What applying a command produced.

@@ -1,24 +1,37 @@
-//! The policy checker actor. For now it evaluates one built-in rule, the framework exposure
-//! of each source (how many sensitive columns fall under GDPR, HIPAA, PCI-DSS, SOC 2), and
-//! exports it as metrics; policy packs and findings build on this actor.
+//! The policy checker actor. After a scan catalogs tables, it checks each of them (as
+//! stored, with stewards' corrections) against the compliance packs and syncs the asset's
+//! findings through Raft; tables the scan found gone resolve their findings. It also keeps
+//! the framework exposure metric (sensitive columns per framework and source).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use ractor::{Actor, ActorProcessingErr, ActorRef};
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
-use crate::domain::{Framework, TableAsset};
+use crate::cluster::Cluster;
+use crate::compliance::{self, PolicyEngine};
+use crate::domain::{Command, Framework, TableAsset, now_ms};
 
 /// Messages of the policy checker.
 pub enum PolicyMsg {
-    /// A scan cataloged these tables of `source`.
+    /// A scan of `source` cataloged `tables` (ids) and found `gone` deleted; the reply
+    /// comes once their findings are synced.
     Cataloged {
         source: String,
-        tables: Vec<TableAsset>,
+        tables: Vec<String>,
+        gone: Vec<String>,
+        reply: RpcReplyPort<()>,
     },
 }
 
 /// The policy checker actor.
 pub struct PolicyActor;
+
+/// Its state: the cluster and the compiled packs.
+pub struct PolicyState {
+    cluster: Arc<dyn Cluster>,
+    engine: PolicyEngine,
+}
 
 /// Sensitive columns per framework across `tables`.
 pub fn exposure(tables: &[TableAsset]) -> BTreeMap<&'static str, u64> {
@@ -49,33 +62,84 @@ pub fn framework_label(f: Framework) -> &'static str {
     }
 }
 
+impl PolicyActor {
+    async fn check(
+        st: &mut PolicyState,
+        source_id: &str,
+        ids: &[String],
+        gone: &[String],
+    ) -> Result<usize, String> {
+        let Some(source) = st.cluster.source(source_id).map_err(|e| e.to_string())? else {
+            return Ok(0); // removed meanwhile: its findings went with it
+        };
+        let tables = st.cluster.tables_of(source_id).map_err(|e| e.to_string())?;
+        let exp = exposure(&tables);
+        for (framework, columns) in &exp {
+            metrics::gauge!("pursight_sensitive_columns", "source" => source_id.to_string(), "framework" => *framework)
+                .set(*columns as f64);
+        }
+        let params = serde_json::json!({});
+        let now = now_ms();
+        let mut total = 0;
+        for t in tables.iter().filter(|t| ids.contains(&t.id)) {
+            let input = compliance::asset_input(t, &source, &params, now);
+            let violations = st.engine.evaluate(&input).map_err(|e| e.to_string())?;
+            total += violations.len();
+            let cmd = Command::SyncFindings {
+                asset_id: t.id.clone(),
+                source: source_id.to_string(),
+                violations,
+                at_ms: now,
+            };
+            st.cluster.propose(cmd).await.map_err(|e| e.to_string())?;
+        }
+        for id in gone {
+            let cmd = Command::SyncFindings {
+                asset_id: id.clone(),
+                source: source_id.to_string(),
+                violations: Vec::new(),
+                at_ms: now,
+            };
+            st.cluster.propose(cmd).await.map_err(|e| e.to_string())?;
+        }
+        Ok(total)
+    }
+}
+
 impl Actor for PolicyActor {
     type Msg = PolicyMsg;
-    type State = ();
-    type Arguments = ();
+    type State = PolicyState;
+    type Arguments = Arc<dyn Cluster>;
 
     async fn pre_start(
         &self,
         _myself: ActorRef<Self::Msg>,
-        _: (),
-    ) -> Result<(), ActorProcessingErr> {
-        Ok(())
+        cluster: Self::Arguments,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        let engine = compliance::builtin()?;
+        Ok(PolicyState { cluster, engine })
     }
 
     async fn handle(
         &self,
         _myself: ActorRef<Self::Msg>,
         msg: Self::Msg,
-        _: &mut (),
+        st: &mut Self::State,
     ) -> Result<(), ActorProcessingErr> {
         match msg {
-            PolicyMsg::Cataloged { source, tables } => {
-                let exp = exposure(&tables);
-                for (framework, columns) in &exp {
-                    metrics::gauge!("pursight_sensitive_columns", "source" => source.clone(), "framework" => *framework)
-                        .set(*columns as f64);
+            PolicyMsg::Cataloged {
+                source,
+                tables,
+                gone,
+                reply,
+            } => {
+                match Self::check(st, &source, &tables, &gone).await {
+                    Ok(violations) => {
+                        tracing::info!(source, tables = tables.len(), violations, "policy check");
+                    }
+                    Err(e) => tracing::warn!(source, error = %e, "policy check failed"),
                 }
-                tracing::info!(source, exposure = ?exp, "policy check");
+                let _ = reply.send(());
             }
         }
         Ok(())

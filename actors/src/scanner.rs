@@ -261,6 +261,8 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 
 /// The outcome of a scan stopped by a user.
 const CANCELLED: &str = "cancelled";
+/// How long a scan waits for the policy check of what it cataloged.
+const POLICY_CHECK_TIMEOUT_MS: u64 = 120_000;
 
 struct ScanRun<'a> {
     cluster: &'a dyn Cluster,
@@ -421,15 +423,26 @@ impl ScanRun<'_> {
         if !gone.is_empty() {
             let cmd = Command::MarkTablesDeleted {
                 source: source.id.clone(),
-                ids: gone,
+                ids: gone.clone(),
                 at_ms: now_ms(),
             };
             self.cluster.propose(cmd).await.map_err(|e| e.to_string())?;
         }
-        let _ = pipeline.policy.cast(PolicyMsg::Cataloged {
-            source: source.id.clone(),
-            tables: cataloged,
-        });
+        // The scan ends once its findings are up to date, so `pursight findings` right
+        // after `pursight scan` sees them. A failed check does not fail the scan.
+        let checked = ractor::call_t!(
+            pipeline.policy,
+            |reply| PolicyMsg::Cataloged {
+                source: source.id.clone(),
+                tables: cataloged.iter().map(|t| t.id.clone()).collect(),
+                gone,
+                reply,
+            },
+            POLICY_CHECK_TIMEOUT_MS
+        );
+        if let Err(e) = checked {
+            tracing::warn!(source = %source.id, error = %e, "policy check did not finish");
+        }
         Ok(failures)
     }
 

@@ -178,7 +178,8 @@ async fn spawn_child(
             id
         }
         Child::Policy => {
-            let (r, _) = Actor::spawn_linked(None, PolicyActor, (), cell).await?;
+            let (r, _) =
+                Actor::spawn_linked(None, PolicyActor, st.args.cluster.clone(), cell).await?;
             let id = r.get_id();
             st.policy = Some(r);
             id

@@ -2,6 +2,7 @@
 //! and the one error type they get back.
 
 use pursight_actors::cluster::ClusterError;
+use pursight_actors::compliance::findings::{Finding, FindingAction, FindingState};
 use pursight_actors::connectors::{is_secret_param, parse_uri, source_kind};
 use pursight_actors::corrections::{AuditEvent, CorrectionAction};
 use pursight_actors::domain::{
@@ -423,10 +424,122 @@ impl Node {
         }
     }
 
+    /// Findings matching the filters, most severe first, open ones before the others.
+    pub fn findings(&self, q: &FindingQuery) -> Result<Vec<Finding>, ServiceError> {
+        let framework = q.framework.as_deref().filter(|s| !s.is_empty());
+        let state = q.state.as_deref().filter(|s| !s.is_empty());
+        if let Some(s) = state
+            && !["open", "acknowledged", "accepted_risk", "resolved"].contains(&s)
+        {
+            return Err(ServiceError::BadRequest(format!(
+                "unknown state `{s}` (open, acknowledged, accepted_risk, resolved)"
+            )));
+        }
+        let mut out: Vec<Finding> = self
+            .raft
+            .reader()
+            .findings()?
+            .into_iter()
+            .filter(|f| framework.is_none_or(|fw| f.framework.eq_ignore_ascii_case(fw)))
+            .filter(|f| state.is_none_or(|s| f.state.to_string() == s))
+            .filter(|f| {
+                q.source
+                    .as_deref()
+                    .filter(|s| !s.is_empty())
+                    .is_none_or(|s| f.source == s)
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            (a.state == FindingState::Resolved)
+                .cmp(&(b.state == FindingState::Resolved))
+                .then(b.severity.cmp(&a.severity))
+                .then(a.id.cmp(&b.id))
+        });
+        Ok(out)
+    }
+
+    /// Acknowledges a finding, accepts its risk until a time, or reopens it.
+    pub async fn update_finding(
+        &self,
+        id: &str,
+        req: FindingUpdate,
+    ) -> Result<Finding, ServiceError> {
+        let by = req.by.as_deref().map(str::trim).unwrap_or("admin");
+        if by.is_empty() || by.chars().count() > 128 || by.chars().any(char::is_control) {
+            return Err(ServiceError::BadRequest(
+                "`by` must be 1 to 128 printable characters".into(),
+            ));
+        }
+        let action = match req.action.as_str() {
+            "acknowledge" => FindingAction::Acknowledge,
+            "reopen" => FindingAction::Reopen,
+            "accept_risk" => {
+                let reason = req.reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| {
+                    ServiceError::BadRequest("accepting a risk needs a `reason`".into())
+                })?;
+                if reason.chars().count() > 2048 || reason.chars().any(char::is_control) {
+                    return Err(ServiceError::BadRequest(
+                        "`reason` must be at most 2048 printable characters".into(),
+                    ));
+                }
+                let days = req.days.filter(|d| (1..=3650).contains(d)).ok_or_else(|| {
+                    ServiceError::BadRequest(
+                        "accepting a risk needs `days` (1 to 3650) until it expires".into(),
+                    )
+                })?;
+                FindingAction::AcceptRisk {
+                    until_ms: now_ms() + days * 86_400_000,
+                    reason,
+                }
+            }
+            other => {
+                return Err(ServiceError::BadRequest(format!(
+                    "unknown action `{other}` (acknowledge, accept_risk, reopen)"
+                )));
+            }
+        };
+        let cmd = Command::UpdateFinding {
+            id: id.to_string(),
+            action,
+            by: by.to_string(),
+            at_ms: now_ms(),
+        };
+        match self.raft.propose(cmd).await? {
+            CommandResult::Done => self
+                .raft
+                .reader()
+                .finding(id)?
+                .ok_or_else(|| ServiceError::NotFound(format!("finding `{id}`"))),
+            other => Err(unexpected(other)),
+        }
+    }
+
     /// Audit events after sequence number `after`, oldest first.
     pub fn audit(&self, after: u64, limit: usize) -> Result<Vec<AuditEvent>, ServiceError> {
         Ok(self.raft.reader().audit(after, limit.clamp(1, 1000))?)
     }
+}
+
+/// Filters of `GET /api/v1/findings`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingQuery {
+    pub framework: Option<String>,
+    pub state: Option<String>,
+    pub source: Option<String>,
+    #[serde(default)]
+    pub consistency: crate::cluster::ops::Consistency,
+}
+
+/// The body of `PUT /api/v1/findings/{id}`.
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FindingUpdate {
+    /// `acknowledge`, `accept_risk` (with `reason` and `days`) or `reopen`.
+    pub action: String,
+    pub by: Option<String>,
+    pub reason: Option<String>,
+    pub days: Option<u64>,
 }
 
 /// The body of `PUT /api/v1/assets/{id}/classifications`.

@@ -3,6 +3,7 @@
 //! input document each asset is checked as.
 
 mod engine;
+pub mod findings;
 mod input;
 
 pub use engine::{PolicyEngine, PolicyError, Rule, RuleMeta, Severity, Violation};

@@ -35,7 +35,9 @@ pub(super) fn api_v1(fault_injection: bool) -> Router<AppState> {
         .route("/assets/{id}", get(get_asset))
         .route("/assets/{id}/classifications", put(correct_classifications))
         .route("/classifications/types", get(classification_types))
-        .route("/audit", get(audit));
+        .route("/audit", get(audit))
+        .route("/findings", get(list_findings))
+        .route("/findings/{id}", put(update_finding));
     if fault_injection {
         // Exists only on nodes started with --test-fault-injection.
         router.route(
@@ -285,6 +287,22 @@ async fn audit(
 ) -> ApiResult<Json<Vec<pursight_actors::corrections::AuditEvent>>> {
     st.node.read_barrier(q.consistency).await?;
     Ok(Json(st.node.audit(q.after, q.limit.unwrap_or(100))?))
+}
+
+async fn list_findings(
+    State(st): State<AppState>,
+    Q(q): Q<crate::service::FindingQuery>,
+) -> ApiResult<Json<Vec<pursight_actors::compliance::findings::Finding>>> {
+    st.node.read_barrier(q.consistency).await?;
+    Ok(Json(st.node.findings(&q)?))
+}
+
+async fn update_finding(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    body: Body<crate::service::FindingUpdate>,
+) -> ApiResult<Json<pursight_actors::compliance::findings::Finding>> {
+    Ok(Json(st.node.update_finding(&id, body.0).await?))
 }
 
 async fn get_asset(

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use super::{CatalogCmd, Cmd, Global, ScansCmd, SourceCmd, output, source_id_from_uri};
 use crate::service::{SourceView, stored_uri};
+use pursight_actors::compliance::findings::Finding;
 
 pub(super) struct Client {
     http: reqwest::Client,
@@ -217,6 +218,19 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
                 .send(Method::PUT, &path, Some(serde_json::to_value(&req)?))
                 .await?;
             show_asset(g.format, v)
+        }
+        Cmd::Findings {
+            framework,
+            state,
+            source,
+        } => {
+            let path = format!(
+                "/findings?framework={}&state={}&source={}",
+                enc(framework.as_deref().unwrap_or("")),
+                enc(state.as_deref().unwrap_or("")),
+                enc(source.as_deref().unwrap_or(""))
+            );
+            output::findings(g.format, &c.get::<Vec<Finding>>(&path).await?)
         }
         Cmd::Scans(ScansCmd::List) => {
             output::scans(g.format, &c.get::<Vec<ScanJob>>("/scans").await?)

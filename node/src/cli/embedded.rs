@@ -92,6 +92,19 @@ async fn dispatch(g: &Global, node: &Arc<Node>, cmd: Cmd) -> anyhow::Result<()> 
                 Asset::Table(t) => output::tables(g.format, &[t]),
             }
         }
+        Cmd::Findings {
+            framework,
+            state,
+            source,
+        } => {
+            let q = crate::service::FindingQuery {
+                framework,
+                state,
+                source,
+                consistency: Default::default(),
+            };
+            output::findings(g.format, &node.findings(&q)?)
+        }
         Cmd::Scans(ScansCmd::List) => output::scans(g.format, &node.scans()?),
         Cmd::Scans(ScansCmd::Show { id }) => output::scans(g.format, &[node.scan(&id)?]),
         Cmd::Scans(ScansCmd::Cancel { id }) => {

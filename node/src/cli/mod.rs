@@ -111,6 +111,18 @@ pub enum Cmd {
     /// The classification taxonomy, and the classifier's evaluation on the benchmark.
     #[command(subcommand)]
     Classify(ClassifyCmd),
+    /// Compliance findings: which rule each asset breaks, how badly, and where it stands.
+    Findings {
+        /// Only this framework: gdpr, hipaa, pci-dss or soc2.
+        #[arg(long)]
+        framework: Option<String>,
+        /// Only this state: open, acknowledged, accepted_risk or resolved.
+        #[arg(long)]
+        state: Option<String>,
+        /// Only this source.
+        #[arg(long)]
+        source: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

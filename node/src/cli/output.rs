@@ -212,6 +212,39 @@ pub(super) fn column(format: Format, c: &crate::service::ColumnAsset) -> anyhow:
     Ok(())
 }
 
+/// Compliance findings, most severe first.
+pub(super) fn findings(
+    format: Format,
+    list: &[pursight_actors::compliance::findings::Finding],
+) -> anyhow::Result<()> {
+    if format == Format::Json {
+        return json(list);
+    }
+    let word = |v: serde_json::Result<serde_json::Value>| {
+        v.ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    };
+    let mut t = table(&["SEVERITY", "CONTROL", "STATE", "ASSET", "COLUMN", "FINDING"]);
+    for f in list {
+        t.add_row(vec![
+            word(serde_json::to_value(f.severity)),
+            f.control.clone(),
+            f.state.to_string(),
+            f.asset_id.clone(),
+            f.column.clone().unwrap_or_default(),
+            format!("{}\n{}", f.title, f.message),
+        ]);
+    }
+    println!("{t}");
+    let open = list
+        .iter()
+        .filter(|f| f.state != pursight_actors::compliance::findings::FindingState::Resolved)
+        .count();
+    println!("{} finding(s), {open} not resolved", list.len());
+    Ok(())
+}
+
 /// A short list of tables (catalog search).
 pub(super) fn table_list(format: Format, list: &[TableAsset]) -> anyhow::Result<()> {
     if format == Format::Json {

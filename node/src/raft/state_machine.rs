@@ -14,6 +14,7 @@ use openraft::{
     AnyError, BasicNode, EntryPayload, RaftSnapshotBuilder, SnapshotMeta, StorageIOError,
     StoredMembership,
 };
+use pursight_actors::compliance::findings::{self, Finding};
 use pursight_actors::corrections::{AuditEvent, ColumnCorrections, Correction};
 use pursight_actors::domain::{
     Command, CommandResult, ScanJob, ScanState, Source, TableAsset, id_segment,
@@ -49,6 +50,10 @@ fn token_key(id: &str) -> String {
 
 fn correction_key(column_id: &str) -> String {
     format!("correction/{column_id}")
+}
+
+fn finding_key(id: &str) -> String {
+    format!("finding/{id}")
 }
 
 fn audit_key(seq: u64) -> String {
@@ -157,6 +162,16 @@ impl StateReader {
     /// The steward corrections of one column.
     pub fn corrections(&self, column_id: &str) -> Result<Option<ColumnCorrections>, ReadError> {
         Self::get(&self.governance, &correction_key(column_id))
+    }
+
+    /// Every finding, ordered by id (asset, rule, column).
+    pub fn findings(&self) -> Result<Vec<Finding>, ReadError> {
+        Self::all(self.governance.scan_prefix("finding/"))
+    }
+
+    /// One finding.
+    pub fn finding(&self, id: &str) -> Result<Option<Finding>, ReadError> {
+        Self::get(&self.governance, &finding_key(id))
     }
 
     /// Audit events after `after` (a sequence number), oldest first, at most `limit`.
@@ -274,8 +289,19 @@ impl StateMachineStore {
                 Doomed {
                     tables: keys(&self.tables, prefix.clone())?,
                     corrections: keys(&self.governance, correction_key(&prefix))?,
+                    findings: keys(&self.governance, finding_key(&prefix))?,
                 }
             }
+            // A check replaces an asset's findings: the stored ones are listed first.
+            Some(Command::SyncFindings { asset_id, .. }) => Doomed {
+                findings: self
+                    .governance
+                    .scan_prefix(finding_key(&format!("{asset_id}/")))
+                    .keys()
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(sm_read_err)?,
+                ..Doomed::default()
+            },
             _ => Doomed::default(),
         };
         let result = (
@@ -360,6 +386,8 @@ fn tx_put<T: Serialize>(tree: &TransactionalTree, key: &str, value: &T) -> TxRes
 struct Doomed {
     tables: Vec<sled::IVec>,
     corrections: Vec<sled::IVec>,
+    /// The findings of the asset a check replaces, or of a removed source.
+    findings: Vec<sled::IVec>,
 }
 
 /// The state machine's tables inside one transaction.
@@ -396,8 +424,9 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                 for key in &doomed.tables {
                     tables.remove(key.clone())?;
                 }
-                // A source added again under the same id starts without old corrections.
-                for key in &doomed.corrections {
+                // A source added again under the same id starts without old corrections
+                // or findings (the audit trail keeps their history).
+                for key in doomed.corrections.iter().chain(&doomed.findings) {
                     governance.remove(key.clone())?;
                 }
                 CommandResult::Done
@@ -563,6 +592,51 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                 }
             }
         }
+        Command::SyncFindings {
+            asset_id,
+            source,
+            violations,
+            at_ms,
+        } => {
+            let mut existing = Vec::with_capacity(doomed.findings.len());
+            for key in &doomed.findings {
+                if let Some(b) = governance.get(key)? {
+                    existing
+                        .push(decode::<Finding>(&b).map_err(ConflictableTransactionError::Abort)?);
+                }
+            }
+            let sync = findings::sync(asset_id, source, violations, &existing, *at_ms);
+            for f in &sync.write {
+                tx_put(governance, &finding_key(&f.id), f)?;
+            }
+            for (id, action, detail) in sync.events {
+                audit(
+                    governance,
+                    findings::audit_event(&id, action, "policy-checker", detail, *at_ms),
+                )?;
+            }
+            CommandResult::Done
+        }
+        Command::UpdateFinding {
+            id,
+            action,
+            by,
+            at_ms,
+        } => match tx_get::<Finding>(governance, &finding_key(id))? {
+            None => CommandResult::NotFound(format!("finding `{id}`")),
+            Some(mut f) => match findings::act(&mut f, action, by, *at_ms) {
+                Err(why) => CommandResult::Conflict(why),
+                Ok(what) => {
+                    let detail = f.reason.clone().unwrap_or_default();
+                    tx_put(governance, &finding_key(id), &f)?;
+                    audit(
+                        governance,
+                        findings::audit_event(id, what, by, detail, *at_ms),
+                    )?;
+                    CommandResult::Done
+                }
+            },
+        },
         Command::RegisterNode(record) => {
             // A re-registration (restart with new addresses) keeps the join time.
             let key = node_key(record.id);

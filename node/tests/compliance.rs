@@ -1,0 +1,223 @@
+//! Compliance checks through the real binary: planted violations open findings of the
+//! right rule, clean data opens none, a steward acknowledges one (audited), and fixing the
+//! data resolves it on the next scan. Also `pursight findings` right after `pursight scan`
+//! on an embedded data folder.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use pursight_chaos::NodeProcess;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_pursight");
+const READABLE_PAN: &str = "PCI-DSS-3.5.1-READABLE-PAN";
+
+/// `payments.csv` with readable card numbers (or without the card column once fixed), and
+/// `orders.csv` with nothing sensitive.
+fn write_data(dir: &Path, with_cards: bool) {
+    let cards = ["4111111111111111", "5500005555555559", "340000000000009"];
+    let mut csv = String::from(if with_cards {
+        "payment_id,amount,card_number\n"
+    } else {
+        "payment_id,amount\n"
+    });
+    for i in 0..60 {
+        if with_cards {
+            csv.push_str(&format!("{i},{}.50,{}\n", 10 + i, cards[i % cards.len()]));
+        } else {
+            csv.push_str(&format!("{i},{}.50\n", 10 + i));
+        }
+    }
+    std::fs::write(dir.join("payments.csv"), csv).expect("write payments");
+    let mut orders = String::from("order_id,status,total\n");
+    for i in 0..60 {
+        orders.push_str(&format!("{},shipped,{}.99\n", 1000 + i, i));
+    }
+    std::fs::write(dir.join("orders.csv"), orders).expect("write orders");
+}
+
+async fn scan(node: &NodeProcess, http: &reqwest::Client) {
+    let job: Value = node
+        .request(http, Method::POST, "/api/v1/scans")
+        .json(&json!({"source": "shop", "force": true}))
+        .send()
+        .await
+        .expect("scan")
+        .json()
+        .await
+        .expect("json");
+    let id = job["id"].as_str().expect("id").to_string();
+    for _ in 0..600 {
+        let j: Value = node
+            .get_json(http, &format!("/api/v1/scans/{id}"))
+            .await
+            .expect("GET scan");
+        match j["state"].as_str() {
+            Some("done") => return,
+            Some("failed") | Some("cancelled") => panic!("scan ended {j}"),
+            _ => tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+    panic!("scan did not finish");
+}
+
+fn by_rule<'a>(findings: &'a Value, rule: &str) -> Vec<&'a Value> {
+    findings
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule_id"] == rule)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn planted_violations_open_findings_that_fixing_the_data_resolves() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("shop");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    write_data(&data, true);
+    let mut node = NodeProcess::configure(Path::new(BIN), &dir.path().join("node"), 10_000)
+        .expect("configure");
+    node.start().await.expect("start");
+    let http = reqwest::Client::new();
+    let r = node
+        .request(&http, Method::POST, "/api/v1/sources")
+        .json(&json!({"id": "shop", "uri": format!("file://{}", data.display())}))
+        .send()
+        .await
+        .expect("add source");
+    assert_eq!(r.status(), 201);
+    scan(&node, &http).await;
+
+    let findings: Value = node
+        .get_json(&http, "/api/v1/findings")
+        .await
+        .expect("findings");
+    let pan = by_rule(&findings, READABLE_PAN);
+    assert_eq!(pan.len(), 1, "{findings}");
+    assert_eq!(pan[0]["column"], "card_number");
+    assert_eq!(pan[0]["state"], "open");
+    assert_eq!(pan[0]["framework"], "pci-dss");
+    assert!(
+        !findings.to_string().contains("4111"),
+        "no raw value in findings"
+    );
+    // The table with nothing sensitive breaks nothing.
+    assert!(
+        findings
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|f| !f["asset_id"]
+                .as_str()
+                .unwrap_or_default()
+                .ends_with(".orders")),
+        "{findings}"
+    );
+    let pci: Value = node
+        .get_json(&http, "/api/v1/findings?framework=pci-dss")
+        .await
+        .expect("filtered");
+    assert!(
+        pci.as_array()
+            .is_some_and(|a| a.iter().all(|f| f["framework"] == "pci-dss"))
+    );
+
+    // Acknowledge it; accepting a risk without a reason is refused.
+    let id = pan[0]["id"].as_str().expect("id").to_string();
+    let path = format!(
+        "/api/v1/findings/{}",
+        percent_encoding::utf8_percent_encode(&id, percent_encoding::NON_ALPHANUMERIC)
+    );
+    let r = node
+        .request(&http, Method::PUT, &path)
+        .json(&json!({"action": "accept_risk", "days": 30}))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(r.status(), 400);
+    let r = node
+        .request(&http, Method::PUT, &path)
+        .json(&json!({"action": "acknowledge", "by": "dora"}))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(r.status(), 200);
+    let f: Value = r.json().await.expect("json");
+    assert_eq!(f["state"], "acknowledged");
+    assert_eq!(f["by"], "dora");
+
+    // A rescan of unchanged data keeps the acknowledgement.
+    scan(&node, &http).await;
+    let findings: Value = node
+        .get_json(&http, "/api/v1/findings")
+        .await
+        .expect("findings");
+    assert_eq!(by_rule(&findings, READABLE_PAN)[0]["state"], "acknowledged");
+
+    // The card column goes away: the finding resolves by itself.
+    write_data(&data, false);
+    scan(&node, &http).await;
+    let findings: Value = node
+        .get_json(&http, "/api/v1/findings")
+        .await
+        .expect("findings");
+    let pan = by_rule(&findings, READABLE_PAN);
+    assert_eq!(pan[0]["state"], "resolved", "{findings}");
+    assert!(pan[0]["resolved_at_ms"].is_u64());
+
+    // Every transition is in the audit trail.
+    let audit: Value = node.get_json(&http, "/api/v1/audit").await.expect("audit");
+    let actions: Vec<(String, String)> = audit
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|e| e["target"] == id.as_str())
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap_or_default().to_string(),
+                e["actor"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("finding.open".to_string(), "policy-checker".to_string()),
+            ("finding.acknowledge".to_string(), "dora".to_string()),
+            ("finding.resolved".to_string(), "policy-checker".to_string()),
+        ]
+    );
+}
+
+/// `pursight findings` works on the embedded data folder right after `pursight scan`.
+#[test]
+fn findings_right_after_an_embedded_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("shop");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    write_data(&data, true);
+    let folder = dir.path().join("pd");
+    let run = |args: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("--data")
+            .arg(&folder)
+            .args(args)
+            .output()
+            .expect("run pursight");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    run(&["scan", &format!("file://{}", data.display())]);
+    let json: Value =
+        serde_json::from_str(&run(&["findings", "--format", "json"])).expect("findings json");
+    assert_eq!(by_rule(&json, READABLE_PAN).len(), 1, "{json}");
+    let table = run(&["findings", "--framework", "pci-dss"]);
+    assert!(table.contains("PCI-DSS 3.5.1"), "{table}");
+}
