@@ -514,6 +514,32 @@ impl Node {
         }
     }
 
+    /// The compliance report over the whole catalog, for one framework or all.
+    pub fn compliance_report(
+        &self,
+        framework: Option<&str>,
+    ) -> Result<pursight_actors::compliance::report::Report, ServiceError> {
+        let framework = framework.filter(|f| !f.is_empty());
+        if let Some(f) = framework
+            && !["gdpr", "hipaa", "pci-dss", "soc2"].contains(&f)
+        {
+            return Err(ServiceError::BadRequest(format!(
+                "unknown framework `{f}` (gdpr, hipaa, pci-dss, soc2)"
+            )));
+        }
+        let engine = pursight_actors::compliance::builtin()
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        let reader = self.raft.reader();
+        Ok(pursight_actors::compliance::report::build(
+            framework,
+            engine.rules(),
+            &reader.tables()?,
+            &reader.sources()?,
+            &reader.findings()?,
+            now_ms(),
+        ))
+    }
+
     /// Audit events after sequence number `after`, oldest first.
     pub fn audit(&self, after: u64, limit: usize) -> Result<Vec<AuditEvent>, ServiceError> {
         Ok(self.raft.reader().audit(after, limit.clamp(1, 1000))?)

@@ -125,6 +125,40 @@ async fn planted_violations_open_findings_that_fixing_the_data_resolves() {
             .is_some_and(|a| a.iter().all(|f| f["framework"] == "pci-dss"))
     );
 
+    // The report shows the control failing, with risk and a self-contained HTML form.
+    let report: Value = node
+        .get_json(&http, "/api/v1/reports/compliance?framework=pci-dss")
+        .await
+        .expect("report");
+    let control = report["controls"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["rule_id"] == READABLE_PAN))
+        .expect("control listed")
+        .clone();
+    assert_eq!(control["status"], "fail", "{report}");
+    assert!(
+        report["estate_risk"]
+            .as_f64()
+            .is_some_and(|r| r > 0.0 && r <= 100.0)
+    );
+    assert!(
+        report["controls"]
+            .as_array()
+            .is_some_and(|c| c.iter().all(|c| c["framework"] == "pci-dss"))
+    );
+    let html = node
+        .request(&http, Method::GET, "/api/v1/reports/compliance?format=html")
+        .send()
+        .await
+        .expect("html")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        html.starts_with("<!doctype html>") && html.contains("<svg") && !html.contains("<script")
+    );
+    assert!(!html.contains("4111"));
+
     // Acknowledge it; accepting a risk without a reason is refused.
     let id = pan[0]["id"].as_str().expect("id").to_string();
     let path = format!(
@@ -167,6 +201,16 @@ async fn planted_violations_open_findings_that_fixing_the_data_resolves() {
     let pan = by_rule(&findings, READABLE_PAN);
     assert_eq!(pan[0]["state"], "resolved", "{findings}");
     assert!(pan[0]["resolved_at_ms"].is_u64());
+    let report: Value = node
+        .get_json(&http, "/api/v1/reports/compliance?framework=pci-dss")
+        .await
+        .expect("report");
+    assert!(
+        report["controls"].as_array().is_some_and(|c| c
+            .iter()
+            .any(|c| c["rule_id"] == READABLE_PAN && c["status"] == "pass")),
+        "{report}"
+    );
 
     // Every transition is in the audit trail.
     let audit: Value = node.get_json(&http, "/api/v1/audit").await.expect("audit");
@@ -220,4 +264,16 @@ fn findings_right_after_an_embedded_scan() {
     assert_eq!(by_rule(&json, READABLE_PAN).len(), 1, "{json}");
     let table = run(&["findings", "--framework", "pci-dss"]);
     assert!(table.contains("PCI-DSS 3.5.1"), "{table}");
+    let html = dir.path().join("report.html");
+    run(&[
+        "report",
+        "--format",
+        "html",
+        "--out",
+        html.to_str().expect("utf-8 path"),
+    ]);
+    let text = std::fs::read_to_string(&html).expect("report written");
+    assert!(text.contains("PCI-DSS 3.5.1") && text.contains("<svg"));
+    let md = run(&["report", "--framework", "gdpr"]);
+    assert!(md.starts_with("# PurSight compliance report: gdpr"), "{md}");
 }

@@ -69,9 +69,12 @@ pub fn asset_input(table: &TableAsset, source: &Source, params: &Value, now_ms: 
     })
 }
 
-/// How the source authenticates: a sealed password, a reference to one (env or file), or
-/// nothing.
+/// How the source authenticates: a sealed password, a reference to one (env or file),
+/// nothing, or `local` for files and SQLite (read from this machine's disk, no login).
 fn credentials(source: &Source) -> &'static str {
+    if matches!(source.kind, SourceKind::Sqlite | SourceKind::Files) {
+        return "local";
+    }
     if source.sealed_password.is_some() {
         return "sealed";
     }
@@ -131,6 +134,7 @@ mod tests {
         assert_eq!(tls(&my), Some(true));
         let lite = source(SourceKind::Sqlite, "sqlite:///tmp/x.db");
         assert_eq!(tls(&lite), None);
+        assert_eq!(credentials(&lite), "local");
         assert_eq!(credentials(&pg), "none");
         let env = source(
             SourceKind::Postgres,

@@ -5,6 +5,7 @@
 mod engine;
 pub mod findings;
 mod input;
+pub mod report;
 
 pub use engine::{PolicyEngine, PolicyError, Rule, RuleMeta, Severity, Violation};
 pub use input::asset_input;

@@ -37,6 +37,7 @@ pub(super) fn api_v1(fault_injection: bool) -> Router<AppState> {
         .route("/classifications/types", get(classification_types))
         .route("/audit", get(audit))
         .route("/findings", get(list_findings))
+        .route("/reports/compliance", get(compliance_report))
         .route("/findings/{id}", put(update_finding));
     if fault_injection {
         // Exists only on nodes started with --test-fault-injection.
@@ -287,6 +288,38 @@ async fn audit(
 ) -> ApiResult<Json<Vec<pursight_actors::corrections::AuditEvent>>> {
     st.node.read_barrier(q.consistency).await?;
     Ok(Json(st.node.audit(q.after, q.limit.unwrap_or(100))?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportQuery {
+    framework: Option<String>,
+    /// `json` (default), `md` or `html`.
+    format: Option<String>,
+}
+
+async fn compliance_report(
+    State(st): State<AppState>,
+    Q(q): Q<ReportQuery>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    use pursight_actors::compliance::report::{html, markdown};
+    let r = st.node.compliance_report(q.framework.as_deref())?;
+    Ok(match q.format.as_deref().unwrap_or("json") {
+        "json" => Json(r).into_response(),
+        "md" => (
+            [("content-type", "text/markdown; charset=utf-8")],
+            markdown(&r),
+        )
+            .into_response(),
+        "html" => ([("content-type", "text/html; charset=utf-8")], html(&r)).into_response(),
+        other => {
+            return Err(crate::service::ServiceError::BadRequest(format!(
+                "unknown format `{other}` (json, md, html)"
+            ))
+            .into());
+        }
+    })
 }
 
 async fn list_findings(

@@ -219,6 +219,14 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
                 .await?;
             show_asset(g.format, v)
         }
+        Cmd::Report { framework, out } => {
+            let path = format!(
+                "/reports/compliance?framework={}",
+                enc(framework.as_deref().unwrap_or(""))
+            );
+            let r: pursight_actors::compliance::report::Report = c.get(&path).await?;
+            output::report(g.format, &r, out.as_deref())
+        }
         Cmd::Findings {
             framework,
             state,

@@ -36,7 +36,7 @@ pub(super) async fn run_cluster(g: &Global, cmd: ClusterCmd) -> anyhow::Result<(
             })?;
             match g.format {
                 Format::Json => output::json(&done),
-                Format::Table => {
+                Format::Table | Format::Md | Format::Html => {
                     println!("cluster created in {}", out.display());
                     println!("  config:          {}", done.config.display());
                     println!("  admin token:     {}", done.admin_token_file.display());
@@ -54,7 +54,7 @@ pub(super) async fn run_cluster(g: &Global, cmd: ClusterCmd) -> anyhow::Result<(
             let view: Value = c.get("/cluster").await?;
             match g.format {
                 Format::Json => output::json(&view),
-                Format::Table => print_status(&view),
+                Format::Table | Format::Md | Format::Html => print_status(&view),
             }
         }
         ClusterCmd::Remove { node } => {
@@ -137,7 +137,7 @@ pub(super) async fn run_token(g: &Global, cmd: TokenCmd) -> anyhow::Result<()> {
         .await?;
     match g.format {
         Format::Json => output::json(&issued),
-        Format::Table => {
+        Format::Table | Format::Md | Format::Html => {
             // The token alone on stdout, so `T=$(pursight token create --join)` works.
             println!("{}", text(&issued["token"]));
             eprintln!(

@@ -101,15 +101,26 @@ pub(super) async fn run(g: &Global, serve_after: bool, listen: &str) -> anyhow::
             })
         })
         .collect();
+    let report = node.compliance_report(None)?;
+    let report_path = node.data_dir().join("compliance-report.html");
+    std::fs::write(
+        &report_path,
+        pursight_actors::compliance::report::html(&report),
+    )
+    .with_context(|| format!("writing {}", report_path.display()))?;
     if g.format == Format::Json {
         output::json(&serde_json::json!({
             "sources": node.sources()?,
             "tables": all,
             "sensitive_columns": findings,
             "exposure": exposure(&all),
+            "estate_risk": report.estate_risk,
+            "top_findings": report.findings.iter().take(10).collect::<Vec<_>>(),
+            "report": report_path,
         }))?;
     } else {
         print_summary(&node.sources()?.len(), &all, &findings);
+        print_findings(&report, &report_path);
     }
     if serve_after {
         let token = format!("{:032x}", rand::random::<u128>());
@@ -128,6 +139,43 @@ pub(super) async fn run(g: &Global, serve_after: bool, listen: &str) -> anyhow::
         node.shutdown().await;
         Ok(())
     }
+}
+
+/// The most severe compliance findings, and where the full report is.
+fn print_findings(report: &pursight_actors::compliance::report::Report, path: &Path) {
+    let open: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.state != pursight_actors::compliance::findings::FindingState::Resolved)
+        .collect();
+    println!(
+        "\nCompliance: estate risk {:.1}/100, {} controls failing of {}, {} open findings; the most severe:",
+        report.estate_risk,
+        report.controls_failed,
+        report.controls.len(),
+        open.len()
+    );
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(vec!["SEVERITY", "CONTROL", "WHERE", "FINDING"]);
+    for f in open.iter().take(8) {
+        let place = match &f.column {
+            Some(c) => format!("{}.{c}", f.asset_id),
+            None => f.asset_id.clone(),
+        };
+        t.add_row(vec![
+            serde_json::to_value(f.severity)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            f.control.clone(),
+            place,
+            f.title.clone(),
+        ]);
+    }
+    println!("{t}");
+    println!("Full report (one HTML file): {}", path.display());
 }
 
 fn print_summary(sources: &usize, tables: &[TableAsset], findings: &[Finding]) {

@@ -92,6 +92,11 @@ async fn dispatch(g: &Global, node: &Arc<Node>, cmd: Cmd) -> anyhow::Result<()> 
                 Asset::Table(t) => output::tables(g.format, &[t]),
             }
         }
+        Cmd::Report { framework, out } => output::report(
+            g.format,
+            &node.compliance_report(framework.as_deref())?,
+            out.as_deref(),
+        ),
         Cmd::Findings {
             framework,
             state,

@@ -50,6 +50,10 @@ pub struct Global {
 pub enum Format {
     Table,
     Json,
+    /// Markdown (reports; other commands print their table).
+    Md,
+    /// One self-contained HTML file (reports; other commands print their table).
+    Html,
 }
 
 #[derive(Subcommand, Debug)]
@@ -111,6 +115,16 @@ pub enum Cmd {
     /// The classification taxonomy, and the classifier's evaluation on the benchmark.
     #[command(subcommand)]
     Classify(ClassifyCmd),
+    /// The compliance report: controls pass/fail, findings, risk, trend (`--format md`
+    /// by default for a terminal, `json` or `html`).
+    Report {
+        /// Only this framework: gdpr, hipaa, pci-dss or soc2.
+        #[arg(long)]
+        framework: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Compliance findings: which rule each asset breaks, how badly, and where it stands.
     Findings {
         /// Only this framework: gdpr, hipaa, pci-dss or soc2.

@@ -212,6 +212,29 @@ pub(super) fn column(format: Format, c: &crate::service::ColumnAsset) -> anyhow:
     Ok(())
 }
 
+/// The compliance report in the asked format, to stdout or a file.
+pub(super) fn report(
+    format: Format,
+    r: &pursight_actors::compliance::report::Report,
+    out: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use pursight_actors::compliance::report::{html, markdown};
+    let text = match format {
+        Format::Json => serde_json::to_string_pretty(r)? + "\n",
+        Format::Html => html(r),
+        Format::Table | Format::Md => markdown(r),
+    };
+    match out {
+        Some(path) => {
+            std::fs::write(path, text)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            eprintln!("report written to {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
 /// Compliance findings, most severe first.
 pub(super) fn findings(
     format: Format,
