@@ -91,6 +91,13 @@ pub enum SupervisorMsg {
     Respawn(Child),
     /// Restarts so far, per child.
     Restarts(RpcReplyPort<HashMap<&'static str, u64>>),
+    /// Check these tables of `source` against the compliance packs now (a catalog change
+    /// other than a scan: a steward's correction); replies once their findings are synced.
+    CheckPolicies {
+        source: String,
+        tables: Vec<String>,
+        reply: RpcReplyPort<()>,
+    },
 }
 
 /// The root supervisor actor.
@@ -225,6 +232,21 @@ impl Actor for RootSupervisor {
     ) -> Result<(), ActorProcessingErr> {
         match msg {
             SupervisorMsg::StartScan(job) => st.dispatch(job),
+            SupervisorMsg::CheckPolicies {
+                source,
+                tables,
+                reply,
+            } => {
+                // Without a running checker the reply is dropped and the caller is told.
+                if let Some(policy) = &st.policy {
+                    let _ = policy.cast(PolicyMsg::Cataloged {
+                        source,
+                        tables,
+                        gone: Vec::new(),
+                        reply,
+                    });
+                }
+            }
             SupervisorMsg::ScanEnded { job_id } => st.in_flight.retain(|j| j.id != job_id),
             SupervisorMsg::ScanCrashed { job_id, reason } => {
                 st.in_flight.retain(|j| j.id != job_id);

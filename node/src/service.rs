@@ -406,6 +406,7 @@ impl Node {
                 )));
             }
         };
+        let table_id = table.clone();
         let cmd = Command::CorrectClassifications {
             table_id: table,
             column,
@@ -419,9 +420,25 @@ impl Node {
             at_ms: now_ms(),
         };
         match self.raft.propose(cmd).await? {
-            CommandResult::Done => self.asset(id),
-            other => Err(unexpected(other)),
+            CommandResult::Done => {}
+            other => return Err(unexpected(other)),
         }
+        // A correction changes what the packs see: the table's findings follow at once.
+        if let Some(t) = self.raft.reader().table(&table_id)? {
+            let checked = ractor::call_t!(
+                self.supervisor(),
+                |reply| SupervisorMsg::CheckPolicies {
+                    source: t.source.clone(),
+                    tables: vec![t.id.clone()],
+                    reply,
+                },
+                60_000
+            );
+            if let Err(e) = checked {
+                tracing::warn!(asset = %t.id, error = %e, "policy check after a correction did not finish");
+            }
+        }
+        self.asset(id)
     }
 
     /// Findings matching the filters, most severe first, open ones before the others.

@@ -277,3 +277,67 @@ fn findings_right_after_an_embedded_scan() {
     let md = run(&["report", "--framework", "gdpr"]);
     assert!(md.starts_with("# PurSight compliance report: gdpr"), "{md}");
 }
+
+/// A steward's correction is a catalog change: the table's findings follow at once,
+/// without a rescan.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrections_re_evaluate_the_asset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("shop");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    write_data(&data, true);
+    let mut node = NodeProcess::configure(Path::new(BIN), &dir.path().join("node"), 10_000)
+        .expect("configure");
+    node.start().await.expect("start");
+    let http = reqwest::Client::new();
+    let r = node
+        .request(&http, Method::POST, "/api/v1/sources")
+        .json(&json!({"id": "shop", "uri": format!("file://{}", data.display())}))
+        .send()
+        .await
+        .expect("add source");
+    assert_eq!(r.status(), 201);
+    scan(&node, &http).await;
+    let findings: Value = node
+        .get_json(&http, "/api/v1/findings")
+        .await
+        .expect("findings");
+    let pan = by_rule(&findings, READABLE_PAN);
+    assert_eq!(pan[0]["state"], "open");
+    let column = format!(
+        "{}.card_number",
+        pan[0]["asset_id"].as_str().expect("asset")
+    );
+
+    let correct = |action: &str| {
+        node.request(
+            &http,
+            Method::PUT,
+            &format!("/api/v1/assets/{column}/classifications"),
+        )
+        .json(&json!({"by": "erin", "corrections": [{"type": "CREDIT_CARD_NUMBER", "action": action}]}))
+    };
+    let r = correct("reject").send().await.expect("PUT");
+    assert_eq!(r.status(), 200);
+    let findings: Value = node
+        .get_json(&http, "/api/v1/findings")
+        .await
+        .expect("findings");
+    assert_eq!(
+        by_rule(&findings, READABLE_PAN)[0]["state"],
+        "resolved",
+        "{findings}"
+    );
+
+    let r = correct("reset").send().await.expect("PUT");
+    assert_eq!(r.status(), 200);
+    let findings: Value = node
+        .get_json(&http, "/api/v1/findings")
+        .await
+        .expect("findings");
+    assert_eq!(
+        by_rule(&findings, READABLE_PAN)[0]["state"],
+        "open",
+        "{findings}"
+    );
+}
