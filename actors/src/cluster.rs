@@ -38,4 +38,15 @@ pub trait Cluster: Send + Sync + 'static {
 
     /// This node's id.
     fn node_id(&self) -> u64;
+
+    /// Custom policy modules and pack settings, from the local copy of the state.
+    fn policy_config(
+        &self,
+    ) -> Result<
+        (
+            Vec<crate::compliance::custom::CustomPolicy>,
+            crate::compliance::custom::PolicySettings,
+        ),
+        ClusterError,
+    >;
 }

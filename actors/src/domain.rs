@@ -529,6 +529,23 @@ pub enum Command {
         violations: Vec<crate::compliance::Violation>,
         at_ms: Millis,
     },
+    /// Store (or replace, as a new version) a custom policy module, already validated.
+    PutPolicy {
+        policy: crate::compliance::custom::CustomPolicy,
+    },
+    /// Remove a custom policy module.
+    RemovePolicy {
+        name: String,
+        by: String,
+        at_ms: Millis,
+    },
+    /// Set the packs' template parameters and disabled frameworks.
+    SetPolicySettings {
+        params_json: String,
+        disabled_frameworks: Vec<String>,
+        by: String,
+        at_ms: Millis,
+    },
     /// A person acknowledges a finding, accepts its risk, or reopens it (audited).
     UpdateFinding {
         id: String,

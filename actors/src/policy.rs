@@ -9,6 +9,7 @@ use std::sync::Arc;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
 use crate::cluster::Cluster;
+use crate::compliance::custom::PolicySettings;
 use crate::compliance::{self, PolicyEngine};
 use crate::domain::{Command, Framework, TableAsset, now_ms};
 
@@ -27,10 +28,11 @@ pub enum PolicyMsg {
 /// The policy checker actor.
 pub struct PolicyActor;
 
-/// Its state: the cluster and the compiled packs.
+/// Its state: the cluster, the compiled packs and the settings they were compiled for.
 pub struct PolicyState {
     cluster: Arc<dyn Cluster>,
     engine: PolicyEngine,
+    settings: PolicySettings,
 }
 
 /// Sensitive columns per framework across `tables`.
@@ -63,6 +65,23 @@ pub fn framework_label(f: Framework) -> &'static str {
 }
 
 impl PolicyActor {
+    /// Reloads the packs when custom policies or settings changed since the last check.
+    /// Uploads are validated before they are committed; should a stored set still fail to
+    /// compile, the packs that ran last keep running.
+    fn refresh(st: &mut PolicyState) -> Result<(), String> {
+        let (custom, settings) = st.cluster.policy_config().map_err(|e| e.to_string())?;
+        if settings.revision != st.settings.revision {
+            match compliance::with_custom(&custom) {
+                Ok(engine) => st.engine = engine,
+                Err(e) => {
+                    tracing::error!(error = %e, "stored policies do not compile; keeping the previous packs")
+                }
+            }
+            st.settings = settings;
+        }
+        Ok(())
+    }
+
     async fn check(
         st: &mut PolicyState,
         source_id: &str,
@@ -78,12 +97,15 @@ impl PolicyActor {
             metrics::gauge!("pursight_sensitive_columns", "source" => source_id.to_string(), "framework" => *framework)
                 .set(*columns as f64);
         }
-        let params = serde_json::json!({});
+        Self::refresh(st)?;
+        let params = st.settings.params();
+        let disabled = st.settings.disabled_frameworks.clone();
         let now = now_ms();
         let mut total = 0;
         for t in tables.iter().filter(|t| ids.contains(&t.id)) {
             let input = compliance::asset_input(t, &source, &params, now);
-            let violations = st.engine.evaluate(&input).map_err(|e| e.to_string())?;
+            let mut violations = st.engine.evaluate(&input).map_err(|e| e.to_string())?;
+            violations.retain(|v| !disabled.contains(&v.framework));
             total += violations.len();
             let cmd = Command::SyncFindings {
                 asset_id: t.id.clone(),
@@ -117,7 +139,11 @@ impl Actor for PolicyActor {
         cluster: Self::Arguments,
     ) -> Result<Self::State, ActorProcessingErr> {
         let engine = compliance::builtin()?;
-        Ok(PolicyState { cluster, engine })
+        Ok(PolicyState {
+            cluster,
+            engine,
+            settings: PolicySettings::default(),
+        })
     }
 
     async fn handle(

@@ -2,6 +2,7 @@
 //! and the one error type they get back.
 
 use pursight_actors::cluster::ClusterError;
+use pursight_actors::compliance::custom::CustomPolicy;
 use pursight_actors::compliance::findings::{Finding, FindingAction, FindingState};
 use pursight_actors::connectors::{is_secret_param, parse_uri, source_kind};
 use pursight_actors::corrections::{AuditEvent, CorrectionAction};
@@ -531,6 +532,170 @@ impl Node {
         }
     }
 
+    /// The rules that run (built-in and custom), the custom modules and the settings.
+    pub fn policies(&self) -> Result<PoliciesView, ServiceError> {
+        let reader = self.raft.reader();
+        let custom = reader.custom_policies()?;
+        let settings = reader.policy_settings()?;
+        let engine = pursight_actors::compliance::with_custom(&custom)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
+        Ok(PoliciesView {
+            rules: engine
+                .rules()
+                .iter()
+                .map(|r| RuleView {
+                    id: r.meta.id.clone(),
+                    framework: r.meta.framework.clone(),
+                    control: r.meta.control.clone(),
+                    title: r.meta.title.clone(),
+                    severity: r.meta.severity,
+                    path: r.path.clone(),
+                    enabled: !settings.disabled_frameworks.contains(&r.meta.framework),
+                    parameters: r.meta.parameters.clone(),
+                })
+                .collect(),
+            params: settings.params(),
+            disabled_frameworks: settings.disabled_frameworks,
+            custom,
+        })
+    }
+
+    /// Validates and stores a custom policy module (a new version when the name exists),
+    /// then re-checks the whole catalog in the background. A module that does not compile
+    /// is refused with its line and message, and the running packs stay as they were.
+    pub async fn put_policy(&self, req: PolicyUpload) -> Result<CustomPolicy, ServiceError> {
+        if !pursight_actors::compliance::custom::valid_name(&req.name) {
+            return Err(ServiceError::BadRequest(
+                "`name` must be 1 to 64 of a-z, 0-9, `_` and `-`".into(),
+            ));
+        }
+        if req.text.len() > 64 * 1024 {
+            return Err(ServiceError::BadRequest(
+                "a policy module is at most 64 KiB".into(),
+            ));
+        }
+        let by = checked_actor(req.by.as_deref())?;
+        let mut custom = self.raft.reader().custom_policies()?;
+        custom.retain(|c| c.name != req.name);
+        let policy = CustomPolicy {
+            name: req.name,
+            text: req.text,
+            version: 0,
+            by,
+            at_ms: now_ms(),
+        };
+        custom.push(policy.clone());
+        pursight_actors::compliance::with_custom(&custom)
+            .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        match self
+            .raft
+            .propose(Command::PutPolicy {
+                policy: policy.clone(),
+            })
+            .await?
+        {
+            CommandResult::Done => {}
+            other => return Err(unexpected(other)),
+        }
+        self.recheck_everything();
+        self.raft
+            .reader()
+            .custom_policies()?
+            .into_iter()
+            .find(|c| c.name == policy.name)
+            .ok_or_else(|| ServiceError::Internal("the policy vanished after its commit".into()))
+    }
+
+    /// Removes a custom policy module and re-checks the catalog in the background.
+    pub async fn remove_policy(&self, name: &str, by: Option<&str>) -> Result<(), ServiceError> {
+        let by = checked_actor(by)?;
+        let cmd = Command::RemovePolicy {
+            name: name.to_string(),
+            by,
+            at_ms: now_ms(),
+        };
+        match self.raft.propose(cmd).await? {
+            CommandResult::Done => {
+                self.recheck_everything();
+                Ok(())
+            }
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Sets template parameters and disabled frameworks, then re-checks the catalog.
+    pub async fn set_policy_settings(&self, req: PolicySettingsUpdate) -> Result<(), ServiceError> {
+        let by = checked_actor(req.by.as_deref())?;
+        if !req.params.is_object() {
+            return Err(ServiceError::BadRequest(
+                "`params` must be a JSON object".into(),
+            ));
+        }
+        if req
+            .disabled_frameworks
+            .iter()
+            .any(|f| f.is_empty() || f.len() > 32 || f.chars().any(char::is_control))
+        {
+            return Err(ServiceError::BadRequest(
+                "`disabled_frameworks` holds framework names (gdpr, hipaa, pci-dss, soc2...)"
+                    .into(),
+            ));
+        }
+        let params_json = req.params.to_string();
+        if params_json.len() > 64 * 1024 {
+            return Err(ServiceError::BadRequest(
+                "`params` is larger than 64 KiB".into(),
+            ));
+        }
+        let cmd = Command::SetPolicySettings {
+            params_json,
+            disabled_frameworks: req.disabled_frameworks,
+            by,
+            at_ms: now_ms(),
+        };
+        match self.raft.propose(cmd).await? {
+            CommandResult::Done => {
+                self.recheck_everything();
+                Ok(())
+            }
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Re-checks every table of every source against the packs, in the background (a
+    /// full re-evaluation after the packs changed).
+    fn recheck_everything(&self) {
+        let reader = self.raft.reader().clone();
+        let supervisor = self.supervisor().clone();
+        tokio::spawn(async move {
+            let Ok(sources) = reader.sources() else {
+                return;
+            };
+            for s in sources {
+                let Ok(tables) = reader.tables_of(&s.id) else {
+                    continue;
+                };
+                let ids = tables
+                    .into_iter()
+                    .filter(|t| t.deleted_at_ms.is_none())
+                    .map(|t| t.id)
+                    .collect();
+                let done = ractor::call_t!(
+                    supervisor,
+                    |reply| SupervisorMsg::CheckPolicies {
+                        source: s.id.clone(),
+                        tables: ids,
+                        reply,
+                    },
+                    600_000
+                );
+                if let Err(e) = done {
+                    tracing::warn!(source = %s.id, error = %e, "re-check after a policy change did not finish");
+                }
+            }
+        });
+    }
+
     /// The compliance report over the whole catalog, for one framework or all.
     pub fn compliance_report(
         &self,
@@ -561,6 +726,65 @@ impl Node {
     pub fn audit(&self, after: u64, limit: usize) -> Result<Vec<AuditEvent>, ServiceError> {
         Ok(self.raft.reader().audit(after, limit.clamp(1, 1000))?)
     }
+}
+
+/// Who acts, as given by a request (`admin` when absent), checked.
+fn checked_actor(by: Option<&str>) -> Result<String, ServiceError> {
+    let by = by.map(str::trim).unwrap_or("admin");
+    if by.is_empty() || by.chars().count() > 128 || by.chars().any(char::is_control) {
+        return Err(ServiceError::BadRequest(
+            "`by` must be 1 to 128 printable characters".into(),
+        ));
+    }
+    Ok(by.to_string())
+}
+
+/// `GET /api/v1/policies`.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct PoliciesView {
+    pub rules: Vec<RuleView>,
+    pub params: serde_json::Value,
+    pub disabled_frameworks: Vec<String>,
+    pub custom: Vec<CustomPolicy>,
+}
+
+/// One rule that runs.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct RuleView {
+    pub id: String,
+    pub framework: String,
+    pub control: String,
+    pub title: String,
+    pub severity: pursight_actors::compliance::Severity,
+    pub path: String,
+    pub enabled: bool,
+    pub parameters: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The body of `POST /api/v1/policies`.
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyUpload {
+    pub name: String,
+    /// The Rego module (`package pursight.rules.<framework>.<rule>`, `metadata`,
+    /// `violations`; see config/policies/README.md).
+    pub text: String,
+    pub by: Option<String>,
+}
+
+/// The body of `PUT /api/v1/policies/settings`.
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySettingsUpdate {
+    #[serde(default = "empty_object")]
+    pub params: serde_json::Value,
+    #[serde(default)]
+    pub disabled_frameworks: Vec<String>,
+    pub by: Option<String>,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::json!({})
 }
 
 /// Filters of `GET /api/v1/findings`.

@@ -341,3 +341,131 @@ async fn corrections_re_evaluate_the_asset() {
         "{findings}"
     );
 }
+
+async fn findings_until(
+    node: &NodeProcess,
+    http: &reqwest::Client,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    for _ in 0..200 {
+        let f: Value = node
+            .get_json(http, "/api/v1/findings")
+            .await
+            .expect("findings");
+        if done(&f) {
+            return f;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("findings never showed {what}");
+}
+
+/// Custom policies: a malformed one is refused with its line and changes nothing; a valid
+/// one is versioned and runs over the whole catalog at once; disabling a framework
+/// resolves its findings.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn custom_policies_are_validated_versioned_and_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("shop");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    write_data(&data, true);
+    let mut node = NodeProcess::configure(Path::new(BIN), &dir.path().join("node"), 10_000)
+        .expect("configure");
+    node.start().await.expect("start");
+    let http = reqwest::Client::new();
+    let r = node
+        .request(&http, Method::POST, "/api/v1/sources")
+        .json(&json!({"id": "shop", "uri": format!("file://{}", data.display())}))
+        .send()
+        .await
+        .expect("add source");
+    assert_eq!(r.status(), 201);
+    scan(&node, &http).await;
+    let before: Value = node
+        .get_json(&http, "/api/v1/findings")
+        .await
+        .expect("findings");
+
+    let broken = "package pursight.rules.custom.broken\nimport rego.v1\n\nviolations contains v if {\n  v := {\"column\": null,\n}\n";
+    let r = node
+        .request(&http, Method::POST, "/api/v1/policies")
+        .json(&json!({"name": "broken", "text": broken}))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(r.status(), 400);
+    let e: Value = r.json().await.expect("json");
+    let msg = e["error"]["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("custom/broken.rego:"), "{msg}");
+    let policies: Value = node
+        .get_json(&http, "/api/v1/policies")
+        .await
+        .expect("policies");
+    assert_eq!(policies["custom"], json!([]));
+    assert!(policies["rules"].as_array().is_some_and(|r| r.len() >= 19));
+    let after: Value = node
+        .get_json(&http, "/api/v1/findings")
+        .await
+        .expect("findings");
+    assert_eq!(before, after, "a refused policy changes nothing");
+
+    let rule = r#"package pursight.rules.custom.payments_hold_cards
+import rego.v1
+
+metadata := {
+  "id": "CUSTOM-PAYMENTS-CARDS",
+  "title": "Card numbers kept in a payments table",
+  "framework": "internal",
+  "control": "Data handling standard 4.2",
+  "severity": "high",
+  "remediation": "Move card numbers to the vault and keep only tokens here."
+}
+
+violations contains v if {
+  contains(input.asset.name, "payments")
+  some c in input.asset.columns
+  some x in c.classifications
+  x.type == "CREDIT_CARD_NUMBER"
+  v := {"column": c.name, "message": sprintf("%s holds card numbers", [c.name])}
+}
+"#;
+    for version in [1, 2] {
+        let r = node
+            .request(&http, Method::POST, "/api/v1/policies")
+            .json(&json!({"name": "payments_hold_cards", "text": rule, "by": "frank"}))
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(r.status(), 201);
+        let p: Value = r.json().await.expect("json");
+        assert_eq!(p["version"], version);
+    }
+    findings_until(&node, &http, "the custom rule", |f| {
+        !by_rule(f, "CUSTOM-PAYMENTS-CARDS").is_empty()
+    })
+    .await;
+
+    let r = node
+        .request(&http, Method::PUT, "/api/v1/policies/settings")
+        .json(&json!({"disabled_frameworks": ["pci-dss"], "by": "frank"}))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(r.status(), 204);
+    let f = findings_until(&node, &http, "PCI findings resolved", |f| {
+        by_rule(f, READABLE_PAN)
+            .first()
+            .is_some_and(|p| p["state"] == "resolved")
+    })
+    .await;
+    assert_eq!(by_rule(&f, "CUSTOM-PAYMENTS-CARDS")[0]["state"], "open");
+    let audit: Value = node.get_json(&http, "/api/v1/audit").await.expect("audit");
+    let puts = audit
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|e| e["action"] == "policy.put" && e["actor"] == "frank")
+        .count();
+    assert_eq!(puts, 2);
+}

@@ -2,6 +2,7 @@
 //! (`config/policies/`, built into the binary), the policy engine that runs them, and the
 //! input document each asset is checked as.
 
+pub mod custom;
 mod engine;
 pub mod findings;
 mod input;
@@ -15,9 +16,19 @@ const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_pol
 
 /// The engine with every built-in pack.
 pub fn builtin() -> Result<PolicyEngine, PolicyError> {
+    with_custom(&[])
+}
+
+/// The engine with the built-in packs and custom modules (`custom/<name>.rego`).
+pub fn with_custom(custom: &[custom::CustomPolicy]) -> Result<PolicyEngine, PolicyError> {
     let modules: Vec<(String, String)> = BUILTIN
         .iter()
         .map(|(p, t)| (p.to_string(), t.to_string()))
+        .chain(
+            custom
+                .iter()
+                .map(|c| (format!("custom/{}.rego", c.name), c.text.clone())),
+        )
         .collect();
     PolicyEngine::load(&modules)
 }

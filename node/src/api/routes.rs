@@ -37,6 +37,9 @@ pub(super) fn api_v1(fault_injection: bool) -> Router<AppState> {
         .route("/classifications/types", get(classification_types))
         .route("/audit", get(audit))
         .route("/findings", get(list_findings))
+        .route("/policies", get(list_policies).post(put_policy))
+        .route("/policies/settings", put(set_policy_settings))
+        .route("/policies/{name}", delete(remove_policy))
         .route("/reports/compliance", get(compliance_report))
         .route("/findings/{id}", put(update_finding));
     if fault_injection {
@@ -288,6 +291,47 @@ async fn audit(
 ) -> ApiResult<Json<Vec<pursight_actors::corrections::AuditEvent>>> {
     st.node.read_barrier(q.consistency).await?;
     Ok(Json(st.node.audit(q.after, q.limit.unwrap_or(100))?))
+}
+
+async fn list_policies(
+    State(st): State<AppState>,
+    Q(o): Q<ReadOpts>,
+) -> ApiResult<Json<crate::service::PoliciesView>> {
+    st.node.read_barrier(o.consistency).await?;
+    Ok(Json(st.node.policies()?))
+}
+
+async fn put_policy(
+    State(st): State<AppState>,
+    body: Body<crate::service::PolicyUpload>,
+) -> ApiResult<(
+    StatusCode,
+    Json<pursight_actors::compliance::custom::CustomPolicy>,
+)> {
+    Ok((StatusCode::CREATED, Json(st.node.put_policy(body.0).await?)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ByQuery {
+    by: Option<String>,
+}
+
+async fn remove_policy(
+    State(st): State<AppState>,
+    Path(name): Path<String>,
+    Q(q): Q<ByQuery>,
+) -> ApiResult<StatusCode> {
+    st.node.remove_policy(&name, q.by.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn set_policy_settings(
+    State(st): State<AppState>,
+    body: Body<crate::service::PolicySettingsUpdate>,
+) -> ApiResult<StatusCode> {
+    st.node.set_policy_settings(body.0).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]

@@ -587,6 +587,22 @@ impl Cluster for RaftNode {
             .scan(id)
             .map_err(|e| ClusterError::Storage(e.to_string()))
     }
+
+    fn policy_config(
+        &self,
+    ) -> Result<
+        (
+            Vec<pursight_actors::compliance::custom::CustomPolicy>,
+            pursight_actors::compliance::custom::PolicySettings,
+        ),
+        ClusterError,
+    > {
+        let storage = |e: state_machine::ReadError| ClusterError::Storage(e.to_string());
+        Ok((
+            self.reader.custom_policies().map_err(storage)?,
+            self.reader.policy_settings().map_err(storage)?,
+        ))
+    }
 }
 
 #[cfg(test)]

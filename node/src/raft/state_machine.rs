@@ -14,6 +14,7 @@ use openraft::{
     AnyError, BasicNode, EntryPayload, RaftSnapshotBuilder, SnapshotMeta, StorageIOError,
     StoredMembership,
 };
+use pursight_actors::compliance::custom::{CustomPolicy, PolicySettings};
 use pursight_actors::compliance::findings::{self, Finding};
 use pursight_actors::corrections::{AuditEvent, ColumnCorrections, Correction};
 use pursight_actors::domain::{
@@ -51,6 +52,13 @@ fn token_key(id: &str) -> String {
 fn correction_key(column_id: &str) -> String {
     format!("correction/{column_id}")
 }
+
+fn policy_key(name: &str) -> String {
+    format!("policy/{name}")
+}
+
+/// The pack settings (parameters, disabled frameworks, revision) in the `governance` tree.
+const KEY_POLICY_SETTINGS: &str = "policy_settings";
 
 fn finding_key(id: &str) -> String {
     format!("finding/{id}")
@@ -162,6 +170,16 @@ impl StateReader {
     /// The steward corrections of one column.
     pub fn corrections(&self, column_id: &str) -> Result<Option<ColumnCorrections>, ReadError> {
         Self::get(&self.governance, &correction_key(column_id))
+    }
+
+    /// Custom policy modules, by name.
+    pub fn custom_policies(&self) -> Result<Vec<CustomPolicy>, ReadError> {
+        Self::all(self.governance.scan_prefix("policy/"))
+    }
+
+    /// The packs' settings (defaults when never set).
+    pub fn policy_settings(&self) -> Result<PolicySettings, ReadError> {
+        Ok(Self::get(&self.governance, KEY_POLICY_SETTINGS)?.unwrap_or_default())
     }
 
     /// Every finding, ordered by id (asset, rule, column).
@@ -354,6 +372,14 @@ impl StateMachineStore {
 }
 
 type TxResult<T> = Result<T, ConflictableTransactionError<CodecError>>;
+
+/// Marks the policy set changed, so checkers reload it.
+fn bump_policy_revision(governance: &TransactionalTree) -> TxResult<()> {
+    let mut settings =
+        tx_get::<PolicySettings>(governance, KEY_POLICY_SETTINGS)?.unwrap_or_default();
+    settings.revision += 1;
+    tx_put(governance, KEY_POLICY_SETTINGS, &settings)
+}
 
 /// Appends one event to the audit trail with the next sequence number.
 fn audit(governance: &TransactionalTree, mut event: AuditEvent) -> TxResult<()> {
@@ -615,6 +641,72 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                     findings::audit_event(&id, action, "policy-checker", detail, *at_ms),
                 )?;
             }
+            CommandResult::Done
+        }
+        Command::PutPolicy { policy } => {
+            let key = policy_key(&policy.name);
+            let version = tx_get::<CustomPolicy>(governance, &key)?.map_or(0, |p| p.version) + 1;
+            let stored = CustomPolicy {
+                version,
+                ..policy.clone()
+            };
+            tx_put(governance, &key, &stored)?;
+            bump_policy_revision(governance)?;
+            audit(
+                governance,
+                findings::audit_event(
+                    &format!("custom/{}.rego", policy.name),
+                    "policy.put",
+                    &policy.by,
+                    format!("version {version}"),
+                    policy.at_ms,
+                ),
+            )?;
+            CommandResult::Done
+        }
+        Command::RemovePolicy { name, by, at_ms } => {
+            if governance.remove(policy_key(name).as_bytes())?.is_none() {
+                CommandResult::NotFound(format!("policy `{name}`"))
+            } else {
+                bump_policy_revision(governance)?;
+                audit(
+                    governance,
+                    findings::audit_event(
+                        &format!("custom/{name}.rego"),
+                        "policy.remove",
+                        by,
+                        String::new(),
+                        *at_ms,
+                    ),
+                )?;
+                CommandResult::Done
+            }
+        }
+        Command::SetPolicySettings {
+            params_json,
+            disabled_frameworks,
+            by,
+            at_ms,
+        } => {
+            let mut settings =
+                tx_get::<PolicySettings>(governance, KEY_POLICY_SETTINGS)?.unwrap_or_default();
+            settings.params_json = params_json.clone();
+            settings.disabled_frameworks = disabled_frameworks.clone();
+            tx_put(governance, KEY_POLICY_SETTINGS, &settings)?;
+            bump_policy_revision(governance)?;
+            audit(
+                governance,
+                findings::audit_event(
+                    "policy-settings",
+                    "policy.settings",
+                    by,
+                    format!(
+                        "params {params_json}; disabled: {}",
+                        disabled_frameworks.join(", ")
+                    ),
+                    *at_ms,
+                ),
+            )?;
             CommandResult::Done
         }
         Command::UpdateFinding {
