@@ -39,6 +39,12 @@ pub trait Cluster: Send + Sync + 'static {
     /// This node's id.
     fn node_id(&self) -> u64;
 
+    /// What stewards recorded about a table (owner, tags), from the local state.
+    fn asset_meta(
+        &self,
+        table_id: &str,
+    ) -> Result<Option<crate::compliance::custom::AssetMeta>, ClusterError>;
+
     /// Custom policy modules and pack settings, from the local copy of the state.
     fn policy_config(
         &self,

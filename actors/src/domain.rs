@@ -529,6 +529,16 @@ pub enum Command {
         violations: Vec<crate::compliance::Violation>,
         at_ms: Millis,
     },
+    /// Set a table's owner and tags, or one column's tags (audited). `None` values remove
+    /// a tag; an empty owner clears it.
+    SetAssetMeta {
+        table_id: String,
+        column: Option<String>,
+        owner: Option<String>,
+        tags: Vec<(String, Option<String>)>,
+        by: String,
+        at_ms: Millis,
+    },
     /// Store (or replace, as a new version) a custom policy module, already validated.
     PutPolicy {
         policy: crate::compliance::custom::CustomPolicy,

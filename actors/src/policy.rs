@@ -103,7 +103,8 @@ impl PolicyActor {
         let now = now_ms();
         let mut total = 0;
         for t in tables.iter().filter(|t| ids.contains(&t.id)) {
-            let input = compliance::asset_input(t, &source, &params, now);
+            let meta = st.cluster.asset_meta(&t.id).map_err(|e| e.to_string())?;
+            let input = compliance::asset_input_with(t, &source, meta.as_ref(), &params, now);
             let mut violations = st.engine.evaluate(&input).map_err(|e| e.to_string())?;
             violations.retain(|v| !disabled.contains(&v.framework));
             total += violations.len();

@@ -2,7 +2,7 @@
 //! and the one error type they get back.
 
 use pursight_actors::cluster::ClusterError;
-use pursight_actors::compliance::custom::CustomPolicy;
+use pursight_actors::compliance::custom::{AssetMeta, CustomPolicy};
 use pursight_actors::compliance::findings::{Finding, FindingAction, FindingState};
 use pursight_actors::connectors::{is_secret_param, parse_uri, source_kind};
 use pursight_actors::corrections::{AuditEvent, CorrectionAction};
@@ -532,6 +532,91 @@ impl Node {
         }
     }
 
+    /// Sets a table's owner and tags, or a column's tags, then re-checks the table.
+    pub async fn set_asset_meta(
+        &self,
+        id: &str,
+        req: AssetMetaUpdate,
+    ) -> Result<AssetMeta, ServiceError> {
+        let by = checked_actor(req.by.as_deref())?;
+        let printable =
+            |s: &str, max: usize| s.chars().count() <= max && !s.chars().any(char::is_control);
+        for (k, v) in &req.tags {
+            if k.is_empty() || !printable(k, 64) || v.as_deref().is_some_and(|v| !printable(v, 256))
+            {
+                return Err(ServiceError::BadRequest(
+                    "tags are printable keys of at most 64 and values of at most 256 characters"
+                        .into(),
+                ));
+            }
+        }
+        if req.tags.len() > 64 {
+            return Err(ServiceError::BadRequest(
+                "at most 64 tags per request".into(),
+            ));
+        }
+        if req.owner.as_deref().is_some_and(|o| !printable(o, 256)) {
+            return Err(ServiceError::BadRequest(
+                "`owner` is at most 256 printable characters".into(),
+            ));
+        }
+        let (table_id, column) = match self.asset(id)? {
+            Asset::Table(t) => (t.id, None),
+            Asset::Column(c) => {
+                if req.owner.is_some() {
+                    return Err(ServiceError::BadRequest(
+                        "an owner is set on the table, not on a column".into(),
+                    ));
+                }
+                (c.table, Some(c.column.name))
+            }
+        };
+        let cmd = Command::SetAssetMeta {
+            table_id: table_id.clone(),
+            column,
+            owner: req.owner,
+            tags: req.tags.into_iter().collect(),
+            by,
+            at_ms: now_ms(),
+        };
+        match self.raft.propose(cmd).await? {
+            CommandResult::Done => {}
+            other => return Err(unexpected(other)),
+        }
+        if let Some(t) = self.raft.reader().table(&table_id)? {
+            let checked = ractor::call_t!(
+                self.supervisor(),
+                |reply| SupervisorMsg::CheckPolicies {
+                    source: t.source.clone(),
+                    tables: vec![t.id.clone()],
+                    reply,
+                },
+                60_000
+            );
+            if let Err(e) = checked {
+                tracing::warn!(asset = %t.id, error = %e, "policy check after a tag change did not finish");
+            }
+        }
+        Ok(self
+            .raft
+            .reader()
+            .asset_meta(&table_id)?
+            .unwrap_or_default())
+    }
+
+    /// What stewards recorded about a table (owner, tags, column tags).
+    pub fn asset_meta(&self, id: &str) -> Result<AssetMeta, ServiceError> {
+        let table_id = match self.asset(id)? {
+            Asset::Table(t) => t.id,
+            Asset::Column(c) => c.table,
+        };
+        Ok(self
+            .raft
+            .reader()
+            .asset_meta(&table_id)?
+            .unwrap_or_default())
+    }
+
     /// The rules that run (built-in and custom), the custom modules and the settings.
     pub fn policies(&self) -> Result<PoliciesView, ServiceError> {
         let reader = self.raft.reader();
@@ -739,6 +824,18 @@ fn checked_actor(by: Option<&str>) -> Result<String, ServiceError> {
     Ok(by.to_string())
 }
 
+/// The body of `PUT /api/v1/assets/{id}/meta`.
+#[derive(Debug, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetMetaUpdate {
+    /// The table's owner (an empty string clears it); tables only.
+    pub owner: Option<String>,
+    /// Tags to set; `null` removes one.
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, Option<String>>,
+    pub by: Option<String>,
+}
+
 /// `GET /api/v1/policies`.
 #[derive(Debug, Serialize, serde::Deserialize)]
 pub struct PoliciesView {
@@ -767,7 +864,7 @@ pub struct RuleView {
 pub struct PolicyUpload {
     pub name: String,
     /// The Rego module (`package pursight.rules.<framework>.<rule>`, `metadata`,
-    /// `violations`; see config/policies/README.md).
+    /// `violations`; see docs/POLICIES.md).
     pub text: String,
     pub by: Option<String>,
 }

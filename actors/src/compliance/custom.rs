@@ -39,6 +39,17 @@ impl PolicySettings {
     }
 }
 
+/// What stewards say about a table beyond its scan: its owner and tags (`retention`,
+/// `lawful_basis`...) and its columns' tags (`protection`: tokenized, encrypted...).
+/// Kept apart from the scanned asset, so rescans never touch it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssetMeta {
+    pub owner: Option<String>,
+    pub tags: std::collections::BTreeMap<String, String>,
+    /// Column name → its tags.
+    pub column_tags: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+}
+
 /// Whether a name is allowed for a custom policy.
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty()

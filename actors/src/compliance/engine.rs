@@ -4,7 +4,7 @@
 //! A rule is one module under `package pursight.rules.<framework>.<rule>` with a
 //! `metadata` object (id, title, framework, control, severity, remediation, optional
 //! parameter defaults) and a `violations` set of `{"column", "message"}` objects; an empty
-//! set means the asset passes. `config/policies/README.md` documents the contract and the
+//! set means the asset passes. `docs/POLICIES.md` documents the contract and the
 //! input document.
 
 use serde::{Deserialize, Serialize};
@@ -157,7 +157,7 @@ impl PolicyEngine {
         &self.rules
     }
 
-    /// Evaluates every rule on one input document (see `config/policies/README.md`).
+    /// Evaluates every rule on one input document (see `docs/POLICIES.md`).
     pub fn evaluate(&mut self, input: &serde_json::Value) -> Result<Vec<Violation>, PolicyError> {
         let input_value =
             regorus::Value::from_json_str(&input.to_string()).map_err(|e| PolicyError::Eval {

@@ -1,10 +1,11 @@
 //! The input document a policy sees for one asset: the table, its columns with their
 //! classifications (levels, frameworks, sensitivity), tags and owner, and the facts known
 //! about its source (engine, site/region, TLS, credentials and their age). Documented in
-//! `config/policies/README.md` for users who write their own rules.
+//! `docs/POLICIES.md` for users who write their own rules.
 
 use serde_json::{Value, json};
 
+use super::custom::AssetMeta;
 use crate::domain::{Millis, Source, SourceKind, TableAsset};
 use crate::taxonomy;
 
@@ -13,6 +14,19 @@ const DAY_MS: u64 = 86_400_000;
 /// Builds the input document of one table asset. `params` are the template parameters
 /// (`allowed_regions`, `rotation_days`...); `now_ms` is the evaluation time (for ages).
 pub fn asset_input(table: &TableAsset, source: &Source, params: &Value, now_ms: Millis) -> Value {
+    asset_input_with(table, source, None, params, now_ms)
+}
+
+/// The same, with what stewards recorded about the asset (owner, tags, column tags).
+pub fn asset_input_with(
+    table: &TableAsset,
+    source: &Source,
+    meta: Option<&AssetMeta>,
+    params: &Value,
+    now_ms: Millis,
+) -> Value {
+    let empty = AssetMeta::default();
+    let meta = meta.unwrap_or(&empty);
     let columns: Vec<Value> = table
         .columns
         .iter()
@@ -35,7 +49,7 @@ pub fn asset_input(table: &TableAsset, source: &Source, params: &Value, now_ms: 
             json!({
                 "name": c.name,
                 "data_type": c.data_type,
-                "tags": {},
+                "tags": meta.column_tags.get(&c.name).cloned().unwrap_or_default(),
                 "classifications": classifications,
             })
         })
@@ -51,8 +65,8 @@ pub fn asset_input(table: &TableAsset, source: &Source, params: &Value, now_ms: 
             "database": table.database,
             "schema": table.schema,
             "row_count": table.row_count,
-            "owner": null,
-            "tags": {},
+            "owner": meta.owner,
+            "tags": meta.tags,
             "columns": columns,
             "sensitive_types": table.sensitive_types(),
         },

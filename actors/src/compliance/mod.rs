@@ -9,7 +9,7 @@ mod input;
 pub mod report;
 
 pub use engine::{PolicyEngine, PolicyError, Rule, RuleMeta, Severity, Violation};
-pub use input::asset_input;
+pub use input::{asset_input, asset_input_with};
 
 /// The built-in modules as `(path under config/policies, text)`.
 const BUILTIN: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_policies.rs"));

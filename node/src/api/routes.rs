@@ -34,6 +34,7 @@ pub(super) fn api_v1(fault_injection: bool) -> Router<AppState> {
         .route("/assets", get(list_assets))
         .route("/assets/{id}", get(get_asset))
         .route("/assets/{id}/classifications", put(correct_classifications))
+        .route("/assets/{id}/meta", get(get_asset_meta).put(set_asset_meta))
         .route("/classifications/types", get(classification_types))
         .route("/audit", get(audit))
         .route("/findings", get(list_findings))
@@ -269,6 +270,23 @@ async fn correct_classifications(
     body: Body<crate::service::CorrectionRequest>,
 ) -> ApiResult<Json<crate::service::Asset>> {
     Ok(Json(st.node.correct_classifications(&id, body.0).await?))
+}
+
+async fn get_asset_meta(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    Q(o): Q<ReadOpts>,
+) -> ApiResult<Json<pursight_actors::compliance::custom::AssetMeta>> {
+    st.node.read_barrier(o.consistency).await?;
+    Ok(Json(st.node.asset_meta(&id)?))
+}
+
+async fn set_asset_meta(
+    State(st): State<AppState>,
+    Path(id): Path<String>,
+    body: Body<crate::service::AssetMetaUpdate>,
+) -> ApiResult<Json<pursight_actors::compliance::custom::AssetMeta>> {
+    Ok(Json(st.node.set_asset_meta(&id, body.0).await?))
 }
 
 async fn classification_types() -> Json<Vec<pursight_actors::taxonomy::TypeInfo>> {

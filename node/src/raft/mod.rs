@@ -588,6 +588,15 @@ impl Cluster for RaftNode {
             .map_err(|e| ClusterError::Storage(e.to_string()))
     }
 
+    fn asset_meta(
+        &self,
+        table_id: &str,
+    ) -> Result<Option<pursight_actors::compliance::custom::AssetMeta>, ClusterError> {
+        self.reader
+            .asset_meta(table_id)
+            .map_err(|e| ClusterError::Storage(e.to_string()))
+    }
+
     fn policy_config(
         &self,
     ) -> Result<

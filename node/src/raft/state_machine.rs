@@ -14,7 +14,7 @@ use openraft::{
     AnyError, BasicNode, EntryPayload, RaftSnapshotBuilder, SnapshotMeta, StorageIOError,
     StoredMembership,
 };
-use pursight_actors::compliance::custom::{CustomPolicy, PolicySettings};
+use pursight_actors::compliance::custom::{AssetMeta, CustomPolicy, PolicySettings};
 use pursight_actors::compliance::findings::{self, Finding};
 use pursight_actors::corrections::{AuditEvent, ColumnCorrections, Correction};
 use pursight_actors::domain::{
@@ -51,6 +51,10 @@ fn token_key(id: &str) -> String {
 
 fn correction_key(column_id: &str) -> String {
     format!("correction/{column_id}")
+}
+
+fn meta_key(table_id: &str) -> String {
+    format!("meta/{table_id}")
 }
 
 fn policy_key(name: &str) -> String {
@@ -170,6 +174,11 @@ impl StateReader {
     /// The steward corrections of one column.
     pub fn corrections(&self, column_id: &str) -> Result<Option<ColumnCorrections>, ReadError> {
         Self::get(&self.governance, &correction_key(column_id))
+    }
+
+    /// What stewards recorded about a table.
+    pub fn asset_meta(&self, table_id: &str) -> Result<Option<AssetMeta>, ReadError> {
+        Self::get(&self.governance, &meta_key(table_id))
     }
 
     /// Custom policy modules, by name.
@@ -643,6 +652,60 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
             }
             CommandResult::Done
         }
+        Command::SetAssetMeta {
+            table_id,
+            column,
+            owner,
+            tags,
+            by,
+            at_ms,
+        } => match tx_get::<TableAsset>(tables, table_id)? {
+            None => CommandResult::NotFound(format!("asset `{table_id}`")),
+            Some(t)
+                if column
+                    .as_ref()
+                    .is_some_and(|c| !t.columns.iter().any(|x| &x.name == c)) =>
+            {
+                CommandResult::NotFound(format!(
+                    "asset `{}`",
+                    t.column_id(column.as_deref().unwrap_or_default())
+                ))
+            }
+            Some(t) => {
+                let key = meta_key(table_id);
+                let mut meta = tx_get::<AssetMeta>(governance, &key)?.unwrap_or_default();
+                let target = match column {
+                    Some(c) => meta.column_tags.entry(c.clone()).or_default(),
+                    None => &mut meta.tags,
+                };
+                for (k, v) in tags {
+                    match v {
+                        Some(v) => target.insert(k.clone(), v.clone()),
+                        None => target.remove(k),
+                    };
+                }
+                meta.column_tags.retain(|_, tags| !tags.is_empty());
+                if let Some(o) = owner {
+                    meta.owner = Some(o.clone()).filter(|o| !o.is_empty());
+                }
+                tx_put(governance, &key, &meta)?;
+                let target = match column {
+                    Some(c) => t.column_id(c),
+                    None => t.id.clone(),
+                };
+                let detail = tags
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("(removed)")))
+                    .chain(owner.iter().map(|o| format!("owner={o}")))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                audit(
+                    governance,
+                    findings::audit_event(&target, "asset.meta", by, detail, *at_ms),
+                )?;
+                CommandResult::Done
+            }
+        },
         Command::PutPolicy { policy } => {
             let key = policy_key(&policy.name);
             let version = tx_get::<CustomPolicy>(governance, &key)?.map_or(0, |p| p.version) + 1;
