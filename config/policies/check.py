@@ -134,7 +134,7 @@ def main():
     print(f"ok   testdata/sparse.json (nulls, missing fields) evaluates under all {len(rules)} rules")
 
     example = json.loads((TESTDATA / "example.json").read_text())
-    print("example.json (the input documented in README.md) triggers:")
+    print("example.json (the input documented in docs/POLICIES.md) triggers:")
     for key, pkg in rules.items():
         vs = violations(pkg, example)
         check(isinstance(vs, list) and shape_ok(vs, example), f"testdata/example.json: {pkg} gave {vs}")
