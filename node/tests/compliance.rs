@@ -157,7 +157,11 @@ async fn planted_violations_open_findings_that_fixing_the_data_resolves() {
     assert!(
         html.starts_with("<!doctype html>") && html.contains("<svg") && !html.contains("<script")
     );
-    assert!(!html.contains("4111"));
+    // Evidence is masked: no card number appears whole.
+    assert!(html.contains("CREDIT_CARD_NUMBER high") && html.contains("********"));
+    for raw in ["4111111111111111", "5500005555555559", "340000000000009"] {
+        assert!(!html.contains(raw));
+    }
 
     // Acknowledge it; accepting a risk without a reason is refused.
     let id = pan[0]["id"].as_str().expect("id").to_string();

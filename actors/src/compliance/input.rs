@@ -51,6 +51,12 @@ pub fn asset_input_with(
                 "data_type": c.data_type,
                 "tags": meta.column_tags.get(&c.name).cloned().unwrap_or_default(),
                 "classifications": classifications,
+                "profile": {
+                    "rows_sampled": c.profile.rows_sampled,
+                    "null_ratio": c.profile.null_ratio,
+                    "distinct_estimate": c.profile.distinct_estimate,
+                    "exact": c.profile.exact,
+                },
             })
         })
         .collect();

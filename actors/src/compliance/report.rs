@@ -83,6 +83,9 @@ pub struct Report {
     pub assets: Vec<Risk>,
     /// Unresolved first, most severe first.
     pub findings: Vec<Finding>,
+    /// Per finding id on a column: the column's classifications with their masked
+    /// evidence (`CREDIT_CARD_NUMBER high 4111********1111`).
+    pub evidence: BTreeMap<String, String>,
     pub trend: Vec<TrendPoint>,
 }
 
@@ -261,6 +264,25 @@ pub fn build(
         })
         .collect();
 
+    let mut evidence = BTreeMap::new();
+    for f in &findings {
+        let Some(col) = &f.column else { continue };
+        let Some(c) = tables
+            .iter()
+            .find(|t| t.id == f.asset_id)
+            .and_then(|t| t.columns.iter().find(|c| &c.name == col))
+        else {
+            continue;
+        };
+        let text: Vec<String> = c
+            .classifications
+            .iter()
+            .map(|x| format!("{} {} {}", x.type_id, word(x.level), x.evidence))
+            .collect();
+        if !text.is_empty() {
+            evidence.insert(f.id.clone(), text.join("; "));
+        }
+    }
     Report {
         generated_at_ms: now_ms,
         framework: framework.map(str::to_string),
@@ -278,6 +300,7 @@ pub fn build(
         sources: sources_risk,
         assets,
         findings,
+        evidence,
         trend,
     }
 }
@@ -331,17 +354,18 @@ pub fn markdown(r: &Report) -> String {
             x.open_findings
         ));
     }
-    s.push_str("\n## Findings\n\n| severity | state | control | asset | column | finding |\n|---|---|---|---|---|---|\n");
+    s.push_str("\n## Findings\n\n| severity | state | control | asset | column | finding | evidence (masked) |\n|---|---|---|---|---|---|---|\n");
     for f in &r.findings {
         s.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {}: {} |\n",
+            "| {} | {} | {} | {} | {} | {}: {} | {} |\n",
             word(f.severity),
             f.state,
             esc(&f.control),
             esc(&f.asset_id),
             esc(f.column.as_deref().unwrap_or("")),
             esc(&f.title),
-            esc(&f.message)
+            esc(&f.message),
+            esc(r.evidence.get(&f.id).map_or("", String::as_str))
         ));
     }
     s
@@ -430,17 +454,18 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}th{{background:#f4
             x.open_findings
         ));
     }
-    s.push_str("</table><h2>Findings</h2><table><tr><th>severity</th><th>state</th><th>control</th><th>asset</th><th>column</th><th>finding</th></tr>");
+    s.push_str("</table><h2>Findings</h2><table><tr><th>severity</th><th>state</th><th>control</th><th>asset</th><th>column</th><th>finding</th><th>evidence (masked)</th></tr>");
     for f in &r.findings {
         s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}: {}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}: {}</td><td>{}</td></tr>",
             word(f.severity),
             f.state,
             esc(&f.control),
             esc(&f.asset_id),
             esc(f.column.as_deref().unwrap_or("")),
             esc(&f.title),
-            esc(&f.message)
+            esc(&f.message),
+            esc(r.evidence.get(&f.id).map_or("", String::as_str))
         ));
     }
     s.push_str("</table><p>Evidence is masked at the source; this report holds names, types and rules, never data values.</p></body></html>\n");
