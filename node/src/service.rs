@@ -425,20 +425,7 @@ impl Node {
             other => return Err(unexpected(other)),
         }
         // A correction changes what the packs see: the table's findings follow at once.
-        if let Some(t) = self.raft.reader().table(&table_id)? {
-            let checked = ractor::call_t!(
-                self.supervisor(),
-                |reply| SupervisorMsg::CheckPolicies {
-                    source: t.source.clone(),
-                    tables: vec![t.id.clone()],
-                    reply,
-                },
-                60_000
-            );
-            if let Err(e) = checked {
-                tracing::warn!(asset = %t.id, error = %e, "policy check after a correction did not finish");
-            }
-        }
+        self.recheck_table(&table_id).await?;
         self.asset(id)
     }
 
@@ -583,20 +570,7 @@ impl Node {
             CommandResult::Done => {}
             other => return Err(unexpected(other)),
         }
-        if let Some(t) = self.raft.reader().table(&table_id)? {
-            let checked = ractor::call_t!(
-                self.supervisor(),
-                |reply| SupervisorMsg::CheckPolicies {
-                    source: t.source.clone(),
-                    tables: vec![t.id.clone()],
-                    reply,
-                },
-                60_000
-            );
-            if let Err(e) = checked {
-                tracing::warn!(asset = %t.id, error = %e, "policy check after a tag change did not finish");
-            }
-        }
+        self.recheck_table(&table_id).await?;
         Ok(self
             .raft
             .reader()
@@ -745,6 +719,28 @@ impl Node {
             }
             other => Err(unexpected(other)),
         }
+    }
+
+    /// Checks one table against the packs now and waits for its findings (after a
+    /// steward's change). A checker that does not answer is logged, not an error: the
+    /// change itself is committed.
+    async fn recheck_table(&self, table_id: &str) -> Result<(), ServiceError> {
+        let Some(t) = self.raft.reader().table(table_id)? else {
+            return Ok(());
+        };
+        let checked = ractor::call_t!(
+            self.supervisor(),
+            |reply| SupervisorMsg::CheckPolicies {
+                source: t.source.clone(),
+                tables: vec![t.id.clone()],
+                reply,
+            },
+            60_000
+        );
+        if let Err(e) = checked {
+            tracing::warn!(asset = %t.id, error = %e, "policy check after a steward's change did not finish");
+        }
+        Ok(())
     }
 
     /// Re-checks every table of every source against the packs, in the background (a
