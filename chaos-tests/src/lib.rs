@@ -290,6 +290,64 @@ impl NodeProcess {
             .await?)
     }
 
+    /// Registers a source through the API (201 expected).
+    pub async fn add_source(
+        &self,
+        http: &reqwest::Client,
+        id: &str,
+        uri: &str,
+    ) -> Result<(), HarnessError> {
+        let r = self
+            .request(http, reqwest::Method::POST, "/api/v1/sources")
+            .json(&serde_json::json!({"id": id, "uri": uri}))
+            .send()
+            .await?;
+        if r.status() != reqwest::StatusCode::CREATED {
+            let status = r.status();
+            let body = r.text().await.unwrap_or_default();
+            return Err(HarnessError::Command(
+                format!("add source {id}"),
+                format!("{status}: {body}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Queues a scan of `source` and polls until it is done; a failed or cancelled scan,
+    /// or one still running after 30 s, is an error.
+    pub async fn scan_and_wait(
+        &self,
+        http: &reqwest::Client,
+        source: &str,
+        force: bool,
+    ) -> Result<serde_json::Value, HarnessError> {
+        let job: serde_json::Value = self
+            .request(http, reqwest::Method::POST, "/api/v1/scans")
+            .json(&serde_json::json!({"source": source, "force": force}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let id = job["id"].as_str().unwrap_or_default().to_string();
+        for _ in 0..600 {
+            let j = self.get_json(http, &format!("/api/v1/scans/{id}")).await?;
+            match j["state"].as_str() {
+                Some("done") => return Ok(j),
+                Some("failed") | Some("cancelled") => {
+                    return Err(HarnessError::Command(
+                        format!("scan {source}"),
+                        j.to_string(),
+                    ));
+                }
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        Err(HarnessError::Command(
+            format!("scan {source}"),
+            "still running after 30 s".into(),
+        ))
+    }
+
     /// An authenticated request builder.
     pub fn request(
         &self,

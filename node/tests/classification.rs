@@ -2,7 +2,6 @@
 //! columns, and steward corrections that survive rescans and are audited.
 
 use std::path::Path;
-use std::time::Duration;
 
 use pursight_chaos::NodeProcess;
 use reqwest::Method;
@@ -57,28 +56,7 @@ fn write_customers(dir: &Path, rows: usize) {
 }
 
 async fn scan(node: &NodeProcess, http: &reqwest::Client, force: bool) {
-    let job: Value = node
-        .request(http, Method::POST, "/api/v1/scans")
-        .json(&json!({"source": "shop", "force": force}))
-        .send()
-        .await
-        .expect("scan")
-        .json()
-        .await
-        .expect("json");
-    let id = job["id"].as_str().expect("scan id").to_string();
-    for _ in 0..600 {
-        let j: Value = node
-            .get_json(http, &format!("/api/v1/scans/{id}"))
-            .await
-            .expect("GET scan");
-        match j["state"].as_str() {
-            Some("done") => return,
-            Some("failed") | Some("cancelled") => panic!("scan ended {j}"),
-            _ => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    }
-    panic!("scan {id} did not finish");
+    node.scan_and_wait(http, "shop", force).await.expect("scan");
 }
 
 fn types_of(column: &Value) -> Vec<String> {

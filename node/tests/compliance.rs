@@ -39,28 +39,7 @@ fn write_data(dir: &Path, with_cards: bool) {
 }
 
 async fn scan(node: &NodeProcess, http: &reqwest::Client) {
-    let job: Value = node
-        .request(http, Method::POST, "/api/v1/scans")
-        .json(&json!({"source": "shop", "force": true}))
-        .send()
-        .await
-        .expect("scan")
-        .json()
-        .await
-        .expect("json");
-    let id = job["id"].as_str().expect("id").to_string();
-    for _ in 0..600 {
-        let j: Value = node
-            .get_json(http, &format!("/api/v1/scans/{id}"))
-            .await
-            .expect("GET scan");
-        match j["state"].as_str() {
-            Some("done") => return,
-            Some("failed") | Some("cancelled") => panic!("scan ended {j}"),
-            _ => tokio::time::sleep(Duration::from_millis(50)).await,
-        }
-    }
-    panic!("scan did not finish");
+    node.scan_and_wait(http, "shop", true).await.expect("scan");
 }
 
 fn by_rule<'a>(findings: &'a Value, rule: &str) -> Vec<&'a Value> {
@@ -82,13 +61,9 @@ async fn planted_violations_open_findings_that_fixing_the_data_resolves() {
         .expect("configure");
     node.start().await.expect("start");
     let http = reqwest::Client::new();
-    let r = node
-        .request(&http, Method::POST, "/api/v1/sources")
-        .json(&json!({"id": "shop", "uri": format!("file://{}", data.display())}))
-        .send()
+    node.add_source(&http, "shop", &format!("file://{}", data.display()))
         .await
         .expect("add source");
-    assert_eq!(r.status(), 201);
     scan(&node, &http).await;
 
     let findings: Value = node
@@ -294,13 +269,9 @@ async fn corrections_re_evaluate_the_asset() {
         .expect("configure");
     node.start().await.expect("start");
     let http = reqwest::Client::new();
-    let r = node
-        .request(&http, Method::POST, "/api/v1/sources")
-        .json(&json!({"id": "shop", "uri": format!("file://{}", data.display())}))
-        .send()
+    node.add_source(&http, "shop", &format!("file://{}", data.display()))
         .await
         .expect("add source");
-    assert_eq!(r.status(), 201);
     scan(&node, &http).await;
     let findings: Value = node
         .get_json(&http, "/api/v1/findings")
@@ -378,13 +349,9 @@ async fn custom_policies_are_validated_versioned_and_run() {
         .expect("configure");
     node.start().await.expect("start");
     let http = reqwest::Client::new();
-    let r = node
-        .request(&http, Method::POST, "/api/v1/sources")
-        .json(&json!({"id": "shop", "uri": format!("file://{}", data.display())}))
-        .send()
+    node.add_source(&http, "shop", &format!("file://{}", data.display()))
         .await
         .expect("add source");
-    assert_eq!(r.status(), 201);
     scan(&node, &http).await;
     let before: Value = node
         .get_json(&http, "/api/v1/findings")
