@@ -527,6 +527,8 @@ pub enum Command {
         asset_id: String,
         source: String,
         violations: Vec<crate::compliance::Violation>,
+        /// Rules that failed to evaluate: their findings stay as they are.
+        skipped_rules: Vec<String>,
         at_ms: Millis,
     },
     /// Set a table's owner and tags, or one column's tags (audited). `None` values remove

@@ -107,11 +107,18 @@ impl PolicyActor {
             let input = compliance::asset_input_with(t, &source, meta.as_ref(), &params, now);
             let mut violations = st.engine.evaluate(&input).map_err(|e| e.to_string())?;
             violations.retain(|v| !disabled.contains(&v.framework));
+            let skipped_rules = st
+                .engine
+                .failures()
+                .iter()
+                .map(|(id, _)| id.clone())
+                .collect();
             total += violations.len();
             let cmd = Command::SyncFindings {
                 asset_id: t.id.clone(),
                 source: source_id.to_string(),
                 violations,
+                skipped_rules,
                 at_ms: now,
             };
             st.cluster.propose(cmd).await.map_err(|e| e.to_string())?;
@@ -121,6 +128,7 @@ impl PolicyActor {
                 asset_id: id.clone(),
                 source: source_id.to_string(),
                 violations: Vec::new(),
+                skipped_rules: Vec::new(),
                 at_ms: now,
             };
             st.cluster.propose(cmd).await.map_err(|e| e.to_string())?;

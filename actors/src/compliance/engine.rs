@@ -82,6 +82,9 @@ struct RawViolation {
 }
 
 const RULES_PREFIX: &str = "data.pursight.rules.";
+/// Wall-clock budget of one rule evaluation: an uploaded rule that loops or explodes
+/// fails with an error instead of stalling the checker (and the scans waiting on it).
+const RULE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Compiled rules, ready to evaluate; clone it per thread (clones share the parsed
 /// modules).
@@ -89,6 +92,8 @@ const RULES_PREFIX: &str = "data.pursight.rules.";
 pub struct PolicyEngine {
     engine: regorus::Engine,
     rules: Vec<Rule>,
+    /// Rules that failed during the last evaluation, with why.
+    failures: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for PolicyEngine {
@@ -104,6 +109,10 @@ impl PolicyEngine {
     /// metadata; nothing is half-loaded: any error leaves no engine.
     pub fn load(modules: &[(String, String)]) -> Result<Self, PolicyError> {
         let mut engine = regorus::Engine::new();
+        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit: RULE_TIME_LIMIT,
+            check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
+        });
         let mut packages = Vec::with_capacity(modules.len());
         for (path, text) in modules {
             let package = engine.add_policy(path.clone(), text.clone()).map_err(|e| {
@@ -149,12 +158,21 @@ impl PolicyEngine {
             });
         }
         rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-        Ok(Self { engine, rules })
+        Ok(Self {
+            engine,
+            rules,
+            failures: Vec::new(),
+        })
     }
 
     /// The loaded rules, by id.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Rules that failed during the last evaluation (id, reason).
+    pub fn failures(&self) -> &[(String, String)] {
+        &self.failures
     }
 
     /// Evaluates every rule on one input document (see `docs/POLICIES.md`).
@@ -166,23 +184,35 @@ impl PolicyEngine {
             })?;
         self.engine.set_input(input_value);
         let mut out = Vec::new();
+        self.failures.clear();
         for rule in &self.rules {
-            let value = self
+            // One broken rule (a runtime error, the time budget) must not hide what the
+            // others find: it is recorded and logged, and the others still run.
+            let value = match self
                 .engine
                 .eval_rule(format!("data.{}.violations", rule.package))
-                .map_err(|e| PolicyError::Eval {
-                    rule: rule.meta.id.clone(),
-                    message: format!("{e}"),
-                })?;
+            {
+                Ok(v) => v,
+                Err(e) => {
+                    tracing::warn!(rule = %rule.meta.id, error = %e, "policy rule failed");
+                    self.failures.push((rule.meta.id.clone(), format!("{e}")));
+                    continue;
+                }
+            };
             // An undefined set (no rule body matched) is no violation.
             if value == regorus::Value::Undefined {
                 continue;
             }
-            let raw: Vec<RawViolation> =
-                from_rego(&value).map_err(|message| PolicyError::Eval {
-                    rule: rule.meta.id.clone(),
-                    message: format!("violations must be a set of {{column, message}}: {message}"),
-                })?;
+            let raw: Vec<RawViolation> = match from_rego(&value) {
+                Ok(r) => r,
+                Err(message) => {
+                    self.failures.push((
+                        rule.meta.id.clone(),
+                        format!("violations must be a set of {{column, message}}: {message}"),
+                    ));
+                    continue;
+                }
+            };
             let m = &rule.meta;
             out.extend(raw.into_iter().map(|r| Violation {
                 rule_id: m.id.clone(),

@@ -94,6 +94,7 @@ pub fn sync(
     asset_id: &str,
     source: &str,
     violations: &[Violation],
+    skipped_rules: &[String],
     existing: &[Finding],
     at_ms: Millis,
 ) -> Sync {
@@ -158,6 +159,10 @@ pub fn sync(
         }
     }
     for old in existing {
+        // A rule that could not run says nothing about whether its condition cleared.
+        if skipped_rules.contains(&old.rule_id) {
+            continue;
+        }
         if !seen.contains(&old.id) && old.state != FindingState::Resolved {
             let mut f = old.clone();
             f.state = FindingState::Resolved;
@@ -249,21 +254,21 @@ mod tests {
     #[test]
     fn findings_open_persist_resolve_and_reopen() {
         let v = [violation("PCI-1", Some("card")), violation("PCI-2", None)];
-        let s = sync("a.b.c.t", "a", &v, &[], 10);
+        let s = sync("a.b.c.t", "a", &v, &[], &[], 10);
         assert_eq!(s.write.len(), 2);
         assert!(s.write.iter().all(|f| f.state == FindingState::Open));
         assert_eq!(s.events.len(), 2);
         let mut stored = s.write;
 
         // Seen again: nothing to write but the last-seen time; no event.
-        let s = sync("a.b.c.t", "a", &v, &stored, 20);
+        let s = sync("a.b.c.t", "a", &v, &[], &stored, 20);
         assert!(s.events.is_empty());
         assert_eq!(s.write.len(), 2);
         stored = s.write;
 
         // Acknowledged, then the condition clears: resolved (and audited).
         act(&mut stored[0], &FindingAction::Acknowledge, "alice", 25).expect("ack");
-        let s = sync("a.b.c.t", "a", &v[1..], &stored, 30);
+        let s = sync("a.b.c.t", "a", &v[1..], &[], &stored, 30);
         let resolved: Vec<_> = s
             .write
             .iter()
@@ -288,15 +293,23 @@ mod tests {
             .is_err()
         );
 
+        // A rule that failed to run leaves its findings alone.
+        let s = sync("a.b.c.t", "a", &[], &["PCI-2".to_string()], &stored, 35);
+        assert!(
+            s.write.iter().all(|f| f.rule_id != "PCI-2"),
+            "{:?}",
+            s.write
+        );
+
         // It comes back: reopened.
-        let s = sync("a.b.c.t", "a", &v, &after, 40);
+        let s = sync("a.b.c.t", "a", &v, &[], &after, 40);
         assert!(s.events.iter().any(|e| e.1 == "finding.reopen"));
     }
 
     #[test]
     fn accepted_risks_expire() {
         let v = [violation("SOC2-1", None)];
-        let mut stored = sync("x", "s", &v, &[], 1).write;
+        let mut stored = sync("x", "s", &v, &[], &[], 1).write;
         act(
             &mut stored[0],
             &FindingAction::AcceptRisk {
@@ -319,9 +332,9 @@ mod tests {
             )
             .is_err()
         );
-        let s = sync("x", "s", &v, &stored, 50);
+        let s = sync("x", "s", &v, &[], &stored, 50);
         assert!(s.events.is_empty());
-        let s = sync("x", "s", &v, &stored, 150);
+        let s = sync("x", "s", &v, &[], &stored, 150);
         assert_eq!(s.write[0].state, FindingState::Open);
         assert!(s.events.iter().any(|e| e.1 == "finding.risk_expired"));
     }

@@ -207,3 +207,34 @@ fn clean_and_sparse_inputs_evaluate() {
         }
     }
 }
+
+/// A rule that never ends is stopped by the time budget and reported; the others run.
+#[test]
+fn a_runaway_rule_is_stopped() {
+    let slow = (
+        "custom/slow.rego".to_string(),
+        r#"package pursight.rules.custom.slow
+import rego.v1
+
+metadata := {"id": "SLOW", "title": "t", "framework": "custom", "control": "c",
+             "severity": "low", "remediation": "r"}
+
+violations contains v if {
+  some a in numbers.range(1, 100000)
+  some b in numbers.range(1, 100000)
+  a == b + 1000000
+  v := {"column": null, "message": "never"}
+}
+"#
+        .to_string(),
+    );
+    let mut engine = PolicyEngine::load(&[slow]).expect("compiles");
+    let started = std::time::Instant::now();
+    let r = engine
+        .evaluate(&serde_json::json!({"asset": {}, "source": {}, "params": {}}))
+        .expect("the other rules still run");
+    assert!(r.is_empty());
+    assert_eq!(engine.failures().len(), 1);
+    assert_eq!(engine.failures()[0].0, "SLOW");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

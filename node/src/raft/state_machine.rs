@@ -631,6 +631,7 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
             asset_id,
             source,
             violations,
+            skipped_rules,
             at_ms,
         } => {
             let mut existing = Vec::with_capacity(doomed.findings.len());
@@ -640,7 +641,14 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                         .push(decode::<Finding>(&b).map_err(ConflictableTransactionError::Abort)?);
                 }
             }
-            let sync = findings::sync(asset_id, source, violations, &existing, *at_ms);
+            let sync = findings::sync(
+                asset_id,
+                source,
+                violations,
+                skipped_rules,
+                &existing,
+                *at_ms,
+            );
             for f in &sync.write {
                 tx_put(governance, &finding_key(&f.id), f)?;
             }
