@@ -102,17 +102,25 @@ impl PolicyActor {
         let disabled = st.settings.disabled_frameworks.clone();
         let now = now_ms();
         let mut total = 0;
-        for t in tables.iter().filter(|t| ids.contains(&t.id)) {
+        let wanted: std::collections::HashSet<&String> = ids.iter().collect();
+        let mut failed = 0;
+        for t in tables.iter().filter(|t| wanted.contains(&t.id)) {
             let meta = st.cluster.asset_meta(&t.id).map_err(|e| e.to_string())?;
             let input = compliance::asset_input_with(t, &source, meta.as_ref(), &params, now);
-            let mut violations = st.engine.evaluate(&input).map_err(|e| e.to_string())?;
-            violations.retain(|v| !disabled.contains(&v.framework));
-            let skipped_rules = st
-                .engine
-                .failures()
-                .iter()
-                .map(|(id, _)| id.clone())
-                .collect();
+            // A table the source lost breaks nothing any more.
+            let (violations, skipped_rules) = if t.deleted_at_ms.is_some() {
+                (Vec::new(), Vec::new())
+            } else {
+                let mut v = st.engine.evaluate(&input).map_err(|e| e.to_string())?;
+                v.retain(|v| !disabled.contains(&v.framework));
+                let skipped = st
+                    .engine
+                    .failures()
+                    .iter()
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                (v, skipped)
+            };
             total += violations.len();
             let cmd = Command::SyncFindings {
                 asset_id: t.id.clone(),
@@ -121,7 +129,11 @@ impl PolicyActor {
                 skipped_rules,
                 at_ms: now,
             };
-            st.cluster.propose(cmd).await.map_err(|e| e.to_string())?;
+            // One table's failure does not stop the others.
+            if let Err(e) = st.cluster.propose(cmd).await {
+                tracing::warn!(asset = %t.id, error = %e, "could not record findings");
+                failed += 1;
+            }
         }
         for id in gone {
             let cmd = Command::SyncFindings {
@@ -131,7 +143,13 @@ impl PolicyActor {
                 skipped_rules: Vec::new(),
                 at_ms: now,
             };
-            st.cluster.propose(cmd).await.map_err(|e| e.to_string())?;
+            if let Err(e) = st.cluster.propose(cmd).await {
+                tracing::warn!(asset = %id, error = %e, "could not resolve findings");
+                failed += 1;
+            }
+        }
+        if failed > 0 {
+            return Err(format!("{failed} table(s) could not be recorded"));
         }
         Ok(total)
     }

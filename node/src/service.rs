@@ -633,6 +633,13 @@ impl Node {
                 "a policy module is at most 64 KiB".into(),
             ));
         }
+        // regorus checks its time budget between steps, not inside builtins: a huge
+        // `numbers.range` allocates before any check could stop it.
+        if req.text.contains("numbers.range") {
+            return Err(ServiceError::BadRequest(
+                "custom policies may not call numbers.range or numbers.range_step".into(),
+            ));
+        }
         let by = checked_actor(req.by.as_deref())?;
         let mut custom = self.raft.reader().custom_policies()?;
         custom.retain(|c| c.name != req.name);
@@ -644,8 +651,21 @@ impl Node {
             at_ms: now_ms(),
         };
         custom.push(policy.clone());
-        pursight_actors::compliance::with_custom(&custom)
+        let engine = pursight_actors::compliance::with_custom(&custom)
             .map_err(|e| ServiceError::BadRequest(e.to_string()))?;
+        // Custom rules live in their own namespace, so they can never shadow a built-in.
+        let path = format!("custom/{}.rego", policy.name);
+        let expected = format!("pursight.rules.custom.{}", policy.name);
+        if engine
+            .rules()
+            .iter()
+            .any(|r| r.path == path && r.package != expected)
+        {
+            return Err(ServiceError::BadRequest(format!(
+                "a custom policy named `{}` must declare `package {expected}`",
+                policy.name
+            )));
+        }
         match self
             .raft
             .propose(Command::PutPolicy {
@@ -783,16 +803,16 @@ impl Node {
         framework: Option<&str>,
     ) -> Result<pursight_actors::compliance::report::Report, ServiceError> {
         let framework = framework.filter(|f| !f.is_empty());
+        let reader = self.raft.reader();
+        let engine = pursight_actors::compliance::with_custom(&reader.custom_policies()?)
+            .map_err(|e| ServiceError::Internal(e.to_string()))?;
         if let Some(f) = framework
-            && !["gdpr", "hipaa", "pci-dss", "soc2"].contains(&f)
+            && !engine.rules().iter().any(|r| r.meta.framework == f)
         {
             return Err(ServiceError::BadRequest(format!(
-                "unknown framework `{f}` (gdpr, hipaa, pci-dss, soc2)"
+                "no rule belongs to framework `{f}` (gdpr, hipaa, pci-dss, soc2, or a custom one)"
             )));
         }
-        let engine = pursight_actors::compliance::builtin()
-            .map_err(|e| ServiceError::Internal(e.to_string()))?;
-        let reader = self.raft.reader();
         Ok(pursight_actors::compliance::report::build(
             framework,
             engine.rules(),

@@ -27,6 +27,8 @@ violations contains v if {
 }
 
 # PHI: the table holds at least one health type and at least one HIPAA identifier
+# other than a bare diagnosis (a table of ICD-10 codes alone is a code list; an MRN or
+# NHS number does identify the patient)
 health_type_names := {"HEALTH_CONDITION", "MEDICAL_RECORD_NUMBER", "ICD10_CODE", "UK_NHS_NUMBER"}
 
 health_types contains cl.type if {
@@ -41,6 +43,7 @@ identifier_types contains cl.type if {
 	some cl in classifications(c)
 	object.get(cl, "level", "") in {"medium", "high"}
 	"hipaa-identifier" in frameworks(cl)
+	not cl.type in {"HEALTH_CONDITION", "ICD10_CODE"} # a diagnosis alone identifies no one
 }
 
 holds_phi if {

@@ -317,6 +317,7 @@ impl StateMachineStore {
                     tables: keys(&self.tables, prefix.clone())?,
                     corrections: keys(&self.governance, correction_key(&prefix))?,
                     findings: keys(&self.governance, finding_key(&prefix))?,
+                    meta: keys(&self.governance, meta_key(&prefix))?,
                 }
             }
             // A check replaces an asset's findings: the stored ones are listed first.
@@ -423,6 +424,8 @@ struct Doomed {
     corrections: Vec<sled::IVec>,
     /// The findings of the asset a check replaces, or of a removed source.
     findings: Vec<sled::IVec>,
+    /// Owners and tags of a removed source's tables.
+    meta: Vec<sled::IVec>,
 }
 
 /// The state machine's tables inside one transaction.
@@ -461,7 +464,12 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                 }
                 // A source added again under the same id starts without old corrections
                 // or findings (the audit trail keeps their history).
-                for key in doomed.corrections.iter().chain(&doomed.findings) {
+                for key in doomed
+                    .corrections
+                    .iter()
+                    .chain(&doomed.findings)
+                    .chain(&doomed.meta)
+                {
                     governance.remove(key.clone())?;
                 }
                 CommandResult::Done
@@ -626,6 +634,17 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                     }
                 }
             }
+        }
+        Command::SyncFindings {
+            asset_id,
+            source,
+            violations,
+            skipped_rules,
+            at_ms,
+        } if tables.get(asset_id.as_bytes())?.is_none() => {
+            // The source went away between the check and its commit: nothing to record.
+            let _ = (source, violations, skipped_rules, at_ms);
+            CommandResult::NotFound(format!("asset `{asset_id}`"))
         }
         Command::SyncFindings {
             asset_id,
