@@ -94,6 +94,11 @@ pub enum NodeError {
     Classifier(#[from] pursight_actors::classify::ClassifierError),
 }
 
+/// When the first full policy re-check runs after start.
+const FIRST_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
+/// How often the full policy re-check runs.
+const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
 /// A running node. Share it behind an `Arc`.
 pub struct Node {
     pub(crate) raft: RaftNode,
@@ -101,6 +106,8 @@ pub struct Node {
     supervisor_task: tokio::task::JoinHandle<()>,
     data_dir: PathBuf,
     heartbeat: Option<tokio::task::JoinHandle<()>>,
+    /// The periodic full policy re-check.
+    rechecks: tokio::task::JoinHandle<()>,
     cluster_name: Option<String>,
     ca_fingerprint: Option<String>,
     peer_service: Option<Arc<PeerService>>,
@@ -187,12 +194,25 @@ impl Node {
             };
             tokio::spawn(crate::cluster::heartbeat::run(raft.clone(), me))
         });
+        // A full policy re-check a minute after start and then every few hours: rules that
+        // depend on time, expired accepted risks and checks that failed catch up.
+        let rechecks = {
+            let (reader, supervisor) = (raft.reader().clone(), supervisor.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(FIRST_RECHECK).await;
+                loop {
+                    crate::service::recheck_all(reader.clone(), supervisor.clone()).await;
+                    tokio::time::sleep(RECHECK_EVERY).await;
+                }
+            })
+        };
         let node = Arc::new(Node {
             raft,
             supervisor,
             supervisor_task,
             data_dir: opts.data_dir.clone(),
             heartbeat,
+            rechecks,
             cluster_name: opts.cluster.as_ref().map(|c| c.name.clone()),
             ca_fingerprint,
             peer_service: service,
@@ -296,6 +316,7 @@ impl Node {
         if let Some(h) = &self.heartbeat {
             h.abort();
         }
+        self.rechecks.abort();
         self.supervisor.stop(Some("node shutting down".into()));
         self.raft.shutdown().await;
         if let Some(mesh) = self.raft.mesh() {

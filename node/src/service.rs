@@ -766,35 +766,10 @@ impl Node {
     /// Re-checks every table of every source against the packs, in the background (a
     /// full re-evaluation after the packs changed).
     fn recheck_everything(&self) {
-        let reader = self.raft.reader().clone();
-        let supervisor = self.supervisor().clone();
-        tokio::spawn(async move {
-            let Ok(sources) = reader.sources() else {
-                return;
-            };
-            for s in sources {
-                let Ok(tables) = reader.tables_of(&s.id) else {
-                    continue;
-                };
-                let ids = tables
-                    .into_iter()
-                    .filter(|t| t.deleted_at_ms.is_none())
-                    .map(|t| t.id)
-                    .collect();
-                let done = ractor::call_t!(
-                    supervisor,
-                    |reply| SupervisorMsg::CheckPolicies {
-                        source: s.id.clone(),
-                        tables: ids,
-                        reply,
-                    },
-                    600_000
-                );
-                if let Err(e) = done {
-                    tracing::warn!(source = %s.id, error = %e, "re-check after a policy change did not finish");
-                }
-            }
-        });
+        tokio::spawn(recheck_all(
+            self.raft.reader().clone(),
+            self.supervisor().clone(),
+        ));
     }
 
     /// The compliance report over the whole catalog, for one framework or all.
@@ -826,6 +801,37 @@ impl Node {
     /// Audit events after sequence number `after`, oldest first.
     pub fn audit(&self, after: u64, limit: usize) -> Result<Vec<AuditEvent>, ServiceError> {
         Ok(self.raft.reader().audit(after, limit.clamp(1, 1000))?)
+    }
+}
+
+/// Checks every table of every source against the packs, source by source, waiting for
+/// each (a full re-evaluation: after a pack change, and periodically, so rules that
+/// depend on time — credential age, expired accepted risks — and checks that failed
+/// earlier catch up).
+pub(crate) async fn recheck_all(
+    reader: crate::raft::state_machine::StateReader,
+    supervisor: ractor::ActorRef<SupervisorMsg>,
+) {
+    let Ok(sources) = reader.sources() else {
+        return;
+    };
+    for s in sources {
+        let Ok(tables) = reader.tables_of(&s.id) else {
+            continue;
+        };
+        let ids = tables.into_iter().map(|t| t.id).collect();
+        let done = ractor::call_t!(
+            supervisor,
+            |reply| SupervisorMsg::CheckPolicies {
+                source: s.id.clone(),
+                tables: ids,
+                reply,
+            },
+            600_000
+        );
+        if let Err(e) = done {
+            tracing::warn!(source = %s.id, error = %e, "policy re-check did not finish");
+        }
     }
 }
 
