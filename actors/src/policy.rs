@@ -31,7 +31,8 @@ pub struct PolicyActor;
 /// Its state: the cluster, the compiled packs and the settings they were compiled for.
 pub struct PolicyState {
     cluster: Arc<dyn Cluster>,
-    engine: PolicyEngine,
+    /// Out of the state while it evaluates on a blocking thread.
+    engine: Option<PolicyEngine>,
     settings: PolicySettings,
 }
 
@@ -70,16 +71,43 @@ impl PolicyActor {
     /// compile, the packs that ran last keep running.
     fn refresh(st: &mut PolicyState) -> Result<(), String> {
         let (custom, settings) = st.cluster.policy_config().map_err(|e| e.to_string())?;
-        if settings.revision != st.settings.revision {
+        if settings.revision != st.settings.revision || st.engine.is_none() {
             match compliance::with_custom(&custom) {
-                Ok(engine) => st.engine = engine,
+                Ok(engine) => st.engine = Some(engine),
                 Err(e) => {
-                    tracing::error!(error = %e, "stored policies do not compile; keeping the previous packs")
+                    tracing::error!(error = %e, "stored policies do not compile; keeping the previous packs");
+                    if st.engine.is_none() {
+                        st.engine = compliance::builtin().ok();
+                    }
                 }
             }
             st.settings = settings;
         }
         Ok(())
+    }
+
+    /// Evaluates one input on a blocking thread (rules are CPU work; a full re-check
+    /// must not starve the runtime that serves the API). Returns the violations and the
+    /// rules that failed.
+    async fn evaluate(
+        st: &mut PolicyState,
+        input: serde_json::Value,
+    ) -> Result<(Vec<compliance::Violation>, Vec<String>), String> {
+        let mut engine = st
+            .engine
+            .take()
+            .ok_or_else(|| "the policy engine is not loaded".to_string())?;
+        let (engine, out) = tokio::task::spawn_blocking(move || {
+            let out = engine.evaluate(&input).map(|v| {
+                let failed = engine.failures().iter().map(|(id, _)| id.clone()).collect();
+                (v, failed)
+            });
+            (engine, out)
+        })
+        .await
+        .map_err(|e| format!("policy evaluation crashed: {e}"))?;
+        st.engine = Some(engine);
+        out.map_err(|e| e.to_string())
     }
 
     async fn check(
@@ -111,14 +139,8 @@ impl PolicyActor {
             let (violations, skipped_rules) = if t.deleted_at_ms.is_some() {
                 (Vec::new(), Vec::new())
             } else {
-                let mut v = st.engine.evaluate(&input).map_err(|e| e.to_string())?;
+                let (mut v, skipped) = Self::evaluate(st, input).await?;
                 v.retain(|v| !disabled.contains(&v.framework));
-                let skipped = st
-                    .engine
-                    .failures()
-                    .iter()
-                    .map(|(id, _)| id.clone())
-                    .collect();
                 (v, skipped)
             };
             total += violations.len();
@@ -168,7 +190,7 @@ impl Actor for PolicyActor {
         let engine = compliance::builtin()?;
         Ok(PolicyState {
             cluster,
-            engine,
+            engine: Some(engine),
             settings: PolicySettings::default(),
         })
     }
