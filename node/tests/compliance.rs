@@ -42,6 +42,38 @@ async fn scan(node: &NodeProcess, http: &reqwest::Client) {
     node.scan_and_wait(http, "shop", true).await.expect("scan");
 }
 
+/// A node with the `shop` folder registered and scanned once.
+struct Shop {
+    /// Kept alive: the data and the node's folder live in it.
+    dir: tempfile::TempDir,
+    data: std::path::PathBuf,
+    node: NodeProcess,
+    http: reqwest::Client,
+}
+
+impl Shop {
+    async fn scanned() -> Shop {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("shop");
+        std::fs::create_dir_all(&data).expect("mkdir");
+        write_data(&data, true);
+        let mut node = NodeProcess::configure(Path::new(BIN), &dir.path().join("node"), 10_000)
+            .expect("configure");
+        node.start().await.expect("start");
+        let http = reqwest::Client::new();
+        node.add_source(&http, "shop", &format!("file://{}", data.display()))
+            .await
+            .expect("add source");
+        scan(&node, &http).await;
+        Shop {
+            dir,
+            data,
+            node,
+            http,
+        }
+    }
+}
+
 fn by_rule<'a>(findings: &'a Value, rule: &str) -> Vec<&'a Value> {
     findings
         .as_array()
@@ -53,18 +85,12 @@ fn by_rule<'a>(findings: &'a Value, rule: &str) -> Vec<&'a Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn planted_violations_open_findings_that_fixing_the_data_resolves() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let data = dir.path().join("shop");
-    std::fs::create_dir_all(&data).expect("mkdir");
-    write_data(&data, true);
-    let mut node = NodeProcess::configure(Path::new(BIN), &dir.path().join("node"), 10_000)
-        .expect("configure");
-    node.start().await.expect("start");
-    let http = reqwest::Client::new();
-    node.add_source(&http, "shop", &format!("file://{}", data.display()))
-        .await
-        .expect("add source");
-    scan(&node, &http).await;
+    let Shop {
+        dir: _dir,
+        data,
+        node,
+        http,
+    } = Shop::scanned().await;
 
     let findings: Value = node
         .get_json(&http, "/api/v1/findings")
@@ -261,18 +287,12 @@ fn findings_right_after_an_embedded_scan() {
 /// without a rescan.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn corrections_re_evaluate_the_asset() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let data = dir.path().join("shop");
-    std::fs::create_dir_all(&data).expect("mkdir");
-    write_data(&data, true);
-    let mut node = NodeProcess::configure(Path::new(BIN), &dir.path().join("node"), 10_000)
-        .expect("configure");
-    node.start().await.expect("start");
-    let http = reqwest::Client::new();
-    node.add_source(&http, "shop", &format!("file://{}", data.display()))
-        .await
-        .expect("add source");
-    scan(&node, &http).await;
+    let Shop {
+        dir: _dir,
+        data: _,
+        node,
+        http,
+    } = Shop::scanned().await;
     let findings: Value = node
         .get_json(&http, "/api/v1/findings")
         .await
@@ -341,18 +361,12 @@ async fn findings_until(
 /// resolves its findings.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn custom_policies_are_validated_versioned_and_run() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let data = dir.path().join("shop");
-    std::fs::create_dir_all(&data).expect("mkdir");
-    write_data(&data, true);
-    let mut node = NodeProcess::configure(Path::new(BIN), &dir.path().join("node"), 10_000)
-        .expect("configure");
-    node.start().await.expect("start");
-    let http = reqwest::Client::new();
-    node.add_source(&http, "shop", &format!("file://{}", data.display()))
-        .await
-        .expect("add source");
-    scan(&node, &http).await;
+    let Shop {
+        dir: _dir,
+        data: _,
+        node,
+        http,
+    } = Shop::scanned().await;
     let before: Value = node
         .get_json(&http, "/api/v1/findings")
         .await

@@ -322,6 +322,19 @@ fn esc(s: &str) -> String {
         .replace('\n', " ")
 }
 
+/// One finding's cells (escaped): severity, state, control, asset, column, what, evidence.
+fn finding_cells(r: &Report, f: &Finding) -> [String; 7] {
+    [
+        word(f.severity),
+        f.state.to_string(),
+        esc(&f.control),
+        esc(&f.asset_id),
+        esc(f.column.as_deref().unwrap_or("")),
+        format!("{}: {}", esc(&f.title), esc(&f.message)),
+        esc(r.evidence.get(&f.id).map_or("", String::as_str)),
+    ]
+}
+
 /// The report as Markdown.
 pub fn markdown(r: &Report) -> String {
     let mut s = String::new();
@@ -356,17 +369,7 @@ pub fn markdown(r: &Report) -> String {
     }
     s.push_str("\n## Findings\n\n| severity | state | control | asset | column | finding | evidence (masked) |\n|---|---|---|---|---|---|---|\n");
     for f in &r.findings {
-        s.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {}: {} | {} |\n",
-            word(f.severity),
-            f.state,
-            esc(&f.control),
-            esc(&f.asset_id),
-            esc(f.column.as_deref().unwrap_or("")),
-            esc(&f.title),
-            esc(&f.message),
-            esc(r.evidence.get(&f.id).map_or("", String::as_str))
-        ));
+        s.push_str(&format!("| {} |\n", finding_cells(r, f).join(" | ")));
     }
     s
 }
@@ -457,15 +460,8 @@ td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}th{{background:#f4
     s.push_str("</table><h2>Findings</h2><table><tr><th>severity</th><th>state</th><th>control</th><th>asset</th><th>column</th><th>finding</th><th>evidence (masked)</th></tr>");
     for f in &r.findings {
         s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}: {}</td><td>{}</td></tr>",
-            word(f.severity),
-            f.state,
-            esc(&f.control),
-            esc(&f.asset_id),
-            esc(f.column.as_deref().unwrap_or("")),
-            esc(&f.title),
-            esc(&f.message),
-            esc(r.evidence.get(&f.id).map_or("", String::as_str))
+            "<tr><td>{}</td></tr>",
+            finding_cells(r, f).join("</td><td>")
         ));
     }
     s.push_str("</table><p>Evidence is masked at the source; this report holds names, types and rules, never data values.</p></body></html>\n");
