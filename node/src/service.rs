@@ -381,12 +381,7 @@ impl Node {
                 dup.type_id
             )));
         }
-        let by = req.by.as_deref().map(str::trim).unwrap_or("admin");
-        if by.is_empty() || by.chars().count() > 128 || by.chars().any(char::is_control) {
-            return Err(ServiceError::BadRequest(
-                "`by` must be 1 to 128 printable characters".into(),
-            ));
-        }
+        let by = checked_actor(req.by.as_deref())?;
         if req
             .reason
             .as_ref()
@@ -416,7 +411,7 @@ impl Node {
                 .iter()
                 .map(|c| (c.type_id, c.action))
                 .collect(),
-            by: by.to_string(),
+            by,
             reason: req.reason.filter(|r| !r.trim().is_empty()),
             at_ms: now_ms(),
         };
@@ -469,12 +464,7 @@ impl Node {
         id: &str,
         req: FindingUpdate,
     ) -> Result<Finding, ServiceError> {
-        let by = req.by.as_deref().map(str::trim).unwrap_or("admin");
-        if by.is_empty() || by.chars().count() > 128 || by.chars().any(char::is_control) {
-            return Err(ServiceError::BadRequest(
-                "`by` must be 1 to 128 printable characters".into(),
-            ));
-        }
+        let by = checked_actor(req.by.as_deref())?;
         let action = match req.action.as_str() {
             "acknowledge" => FindingAction::Acknowledge,
             "reopen" => FindingAction::Reopen,
@@ -506,7 +496,7 @@ impl Node {
         let cmd = Command::UpdateFinding {
             id: id.to_string(),
             action,
-            by: by.to_string(),
+            by,
             at_ms: now_ms(),
         };
         match self.raft.propose(cmd).await? {

@@ -91,7 +91,7 @@ pub fn asset_input_with(
 
 /// How the source authenticates: a sealed password, a reference to one (env or file),
 /// nothing, or `local` for files and SQLite (read from this machine's disk, no login).
-fn credentials(source: &Source) -> &'static str {
+pub(crate) fn credentials(source: &Source) -> &'static str {
     if matches!(source.kind, SourceKind::Sqlite | SourceKind::Files) {
         return "local";
     }
@@ -107,7 +107,7 @@ fn credentials(source: &Source) -> &'static str {
 
 /// Whether the connection is encrypted, from the URI's options: `Some(true)` when TLS is
 /// required, `Some(false)` when it is off or only opportunistic, `None` for local sources.
-fn tls(source: &Source) -> Option<bool> {
+pub(crate) fn tls(source: &Source) -> Option<bool> {
     let url = url::Url::parse(&source.uri).ok()?;
     let option = |names: &[&str]| {
         url.query_pairs()

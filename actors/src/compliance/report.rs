@@ -136,13 +136,12 @@ fn raw_risk(t: &TableAsset, source: Option<&Source>, findings: &[&Finding]) -> f
         .sum();
     let volume = 1.0 + (1.0 + t.row_count.unwrap_or(0) as f64).log10();
     let exposure = match source {
-        Some(s) => {
-            let input = super::asset_input(t, s, &serde_json::json!({}), 0);
-            let no_tls = input["source"]["tls"] == serde_json::json!(false);
-            let no_creds = input["source"]["credentials"] == "none";
-            if no_tls || no_creds { 1.5 } else { 1.0 }
+        Some(s)
+            if super::input::tls(s) == Some(false) || super::input::credentials(s) == "none" =>
+        {
+            1.5
         }
-        None => 1.0,
+        _ => 1.0,
     };
     let penalty: f64 = findings
         .iter()
