@@ -85,6 +85,8 @@ fn main() {
                 )
             },
             site: Some(if i % 4 == 0 { "us-east" } else { "eu-west" }.into()),
+            residency: Default::default(),
+            schedule: None,
             created_at_ms: 0,
             sample: None,
             sealed_password: None,

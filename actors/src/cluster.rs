@@ -3,7 +3,7 @@
 
 use futures::future::BoxFuture;
 
-use crate::domain::{Command, CommandResult, ScanJob, Source, TableAsset};
+use crate::domain::{Command, CommandResult, ScanJob, ScanOutput, Source, TableAsset, now_ms};
 
 /// Why the cluster could not take or answer a request.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -22,16 +22,64 @@ pub enum ClusterError {
     Rejected(String),
 }
 
+/// A cataloged table as a scan sees it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct KnownTable {
+    pub id: String,
+    pub fingerprint: Option<String>,
+    pub deleted: bool,
+}
+
 /// The replicated state as the actors see it.
 pub trait Cluster: Send + Sync + 'static {
     /// Proposes a command and resolves once it is committed and applied.
     fn propose(&self, cmd: Command) -> BoxFuture<'_, Result<CommandResult, ClusterError>>;
+
+    /// Reports output `seq` of the scan attempt `job` (as assigned to this node). A core
+    /// node proposes it at once; an edge node writes it to its outbox, acknowledges it to
+    /// itself, and delivers it whenever the cluster is reachable. The cluster applies each
+    /// (job, attempt, seq) once and answers `Conflict` when the attempt was superseded.
+    fn scan_output(
+        &self,
+        job: &ScanJob,
+        seq: u64,
+        output: ScanOutput,
+    ) -> BoxFuture<'_, Result<CommandResult, ClusterError>> {
+        self.propose(Command::ScanOutput {
+            id: job.id.clone(),
+            attempt: job.attempt,
+            node: self.node_id(),
+            seq,
+            output,
+            at_ms: now_ms(),
+        })
+    }
+
+    /// Whether a scan on this node checks policies on what it cataloged. An edge node holds
+    /// no catalog: the core node that applies its results runs the check.
+    fn checks_policies(&self) -> bool {
+        true
+    }
 
     /// Reads a source from the local copy of the state.
     fn source(&self, id: &str) -> Result<Option<Source>, ClusterError>;
 
     /// The cataloged tables of a source, from the local copy of the state.
     fn tables_of(&self, source: &str) -> Result<Vec<TableAsset>, ClusterError>;
+
+    /// What a scan needs to skip unchanged tables of `source`: each cataloged table's id,
+    /// fingerprint and whether it is marked deleted.
+    fn known_tables(&self, source: &str) -> Result<Vec<KnownTable>, ClusterError> {
+        Ok(self
+            .tables_of(source)?
+            .into_iter()
+            .map(|t| KnownTable {
+                deleted: t.deleted_at_ms.is_some(),
+                id: t.id,
+                fingerprint: t.fingerprint,
+            })
+            .collect())
+    }
 
     /// A scan job, from the local copy of the state.
     fn scan(&self, id: &str) -> Result<Option<ScanJob>, ClusterError>;

@@ -27,15 +27,52 @@ pub struct Source {
     pub kind: SourceKind,
     /// Connection URI (`sqlite:///path.db`, `file:///dir`).
     pub uri: String,
-    /// Site label used later for placement and residency.
+    /// The site (plant, branch, region) the source lives in: scans run there first.
     #[serde(default)]
     pub site: Option<String>,
+    /// Whether a scan may leave the site when no node there is up.
+    #[serde(default)]
+    pub residency: Residency,
+    /// A cron schedule (five fields, UTC) on which the scheduler starts scans.
+    #[serde(default)]
+    pub schedule: Option<String>,
     pub created_at_ms: Millis,
     /// Rows sampled per table (None: the node's default).
     #[serde(default)]
     pub sample: Option<SampleSize>,
     /// The password, sealed with the cluster's secret key (see `secrets`); never in `uri`.
     pub sealed_password: Option<String>,
+}
+
+/// Where a source's scans may run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Residency {
+    /// In the source's site when a node there is up, else on the nearest node.
+    #[default]
+    Preferred,
+    /// Only ever in the source's site: with no live node there the scan waits.
+    Strict,
+}
+
+impl fmt::Display for Residency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Residency::Preferred => "preferred",
+            Residency::Strict => "strict",
+        })
+    }
+}
+
+impl std::str::FromStr for Residency {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "preferred" => Ok(Residency::Preferred),
+            "strict" => Ok(Residency::Strict),
+            other => Err(format!("residency `{other}`: use `preferred` or `strict`")),
+        }
+    }
 }
 
 /// How much of each table a scan reads.
@@ -402,8 +439,10 @@ pub struct ScanJob {
     pub id: String,
     pub source: String,
     pub state: ScanState,
-    /// The node running (or that ran) the scan.
+    /// The node the job is assigned to (running, or that ran it).
     pub node: Option<u64>,
+    /// Starts at 0 (never assigned); every assignment is a new attempt, and results of an
+    /// older attempt are refused.
     pub attempt: u32,
     pub progress: ScanProgress,
     /// Why the scan failed, when it did.
@@ -413,13 +452,89 @@ pub struct ScanJob {
     pub finished_at_ms: Option<Millis>,
     /// Scan every table, even those whose fingerprint did not change.
     pub force: bool,
+    /// Until when the assigned node holds the job; its heartbeats renew the lease. Once it
+    /// lapses the scheduler may give the job to another node as a new attempt.
+    #[serde(default)]
+    pub lease_until_ms: Option<Millis>,
+    /// The last output (progress, table, end) applied for the current attempt: outputs are
+    /// numbered, so one delivered twice is applied once.
+    #[serde(default)]
+    pub applied_seq: u64,
+    /// Why the job is not running yet (no live node in a strict site...).
+    #[serde(default)]
+    pub waiting: Option<String>,
+    /// Every placement of the job, oldest first (the last few).
+    #[serde(default)]
+    pub placements: Vec<Placement>,
+    /// For a scan the scheduler started from the source's schedule: the time it was due.
+    #[serde(default)]
+    pub scheduled_at_ms: Option<Millis>,
+}
+
+impl ScanJob {
+    /// A new job, queued for the scheduler.
+    pub fn queued(id: String, source: String, force: bool, at_ms: Millis) -> ScanJob {
+        ScanJob {
+            id,
+            source,
+            state: ScanState::Queued,
+            node: None,
+            attempt: 0,
+            progress: ScanProgress::default(),
+            error: None,
+            created_at_ms: at_ms,
+            started_at_ms: None,
+            finished_at_ms: None,
+            force,
+            lease_until_ms: None,
+            applied_seq: 0,
+            waiting: None,
+            placements: Vec::new(),
+            scheduled_at_ms: None,
+        }
+    }
+}
+
+/// Where the scheduler put one attempt of a job, and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    pub attempt: u32,
+    pub node: u64,
+    pub at_ms: Millis,
+    /// The node's site, if it has one.
+    pub site: Option<String>,
+    /// Whether the node is in the source's site.
+    pub in_site: bool,
+    /// The node's measured round trip to the source's host.
+    pub rtt_ms: Option<f64>,
+    /// The decision in words (`same site as the source (plant-a); 0/2 jobs`).
+    pub reason: String,
+}
+
+/// What a scan reports to the cluster. Each output of an attempt carries a sequence
+/// number, so the cluster applies it once however often it is delivered.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ScanOutput {
+    /// The job's state and progress (running, then done or failed).
+    State {
+        state: ScanState,
+        progress: ScanProgress,
+        error: Option<String>,
+    },
+    /// One cataloged table, as `PutTable` stores it.
+    Table(Box<TableAsset>),
+    /// Tables the source no longer has.
+    TablesDeleted { ids: Vec<String> },
 }
 
 /// Lifecycle of a scan job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ScanState {
+    /// Waiting for the scheduler to place it.
     Queued,
+    /// Given to a node (with a lease) that has not reported it started.
+    Assigned,
     Running,
     Done,
     Failed,
@@ -440,6 +555,7 @@ impl fmt::Display for ScanState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             ScanState::Queued => "queued",
+            ScanState::Assigned => "assigned",
             ScanState::Running => "running",
             ScanState::Done => "done",
             ScanState::Failed => "failed",
@@ -472,33 +588,47 @@ pub enum Command {
     RemoveSource { id: String },
     /// Queue a scan job; fails with `NotFound` when its source does not exist.
     CreateScan(ScanJob),
-    /// Move a scan job forward. Ignored (`Conflict`) once the job is terminal.
-    UpdateScan {
+    /// The scheduler gives a job to a node as attempt `attempt` (the job's attempt + 1).
+    /// Applied only while the job is queued or its lease lapsed (`Conflict` otherwise), so
+    /// two schedulers can never both place it.
+    AssignScan {
         id: String,
-        state: ScanState,
-        node: Option<u64>,
-        progress: ScanProgress,
-        error: Option<String>,
+        attempt: u32,
+        node: u64,
+        lease_ms: Millis,
+        placement: Placement,
         at_ms: Millis,
     },
+    /// Why the scheduler cannot place a job now (`None`: it no longer waits).
+    ScanWaiting { id: String, reason: Option<String> },
+    /// An output of a scan attempt. Applied once per (job, attempt, seq); outputs of a
+    /// superseded attempt, another node, or a finished job are refused (`Conflict`).
+    ScanOutput {
+        id: String,
+        attempt: u32,
+        node: u64,
+        seq: u64,
+        output: ScanOutput,
+        at_ms: Millis,
+    },
+    /// The scheduler starts a scan that the source's schedule made due at `due_ms`;
+    /// refused (`Conflict`) when that time (or a later one) was already started, so a
+    /// new leader never starts it twice.
+    StartScheduledScan { job: ScanJob, due_ms: Millis },
     /// Insert or replace one table asset with its columns. Columns of the stored version
     /// that the new one lacks are kept, marked deleted.
     PutTable(TableAsset),
     /// Stop a scan: a queued one never starts, a running one stops after its current table.
     CancelScan { id: String, at_ms: Millis },
-    /// Mark tables of a source deleted (a scan no longer found them).
-    MarkTablesDeleted {
-        source: String,
-        ids: Vec<String>,
-        at_ms: Millis,
-    },
     /// Record a node in the registry (a join, or a node announcing new addresses).
     RegisterNode(NodeRecord),
-    /// A node's periodic liveness report.
+    /// A node's periodic liveness report: it renews the leases of the jobs it runs and
+    /// records what it measured.
     NodeHeartbeat {
         id: u64,
         version: String,
         at_ms: Millis,
+        report: crate::node_registry::NodeReport,
     },
     /// Mark a node removed; its record stays for the audit trail.
     RemoveNode { id: u64, at_ms: Millis },

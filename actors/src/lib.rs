@@ -10,8 +10,11 @@ pub mod compliance;
 pub mod connectors;
 pub mod corrections;
 pub mod domain;
+pub mod jobs;
 pub mod node_registry;
+pub mod placement;
 pub mod profile;
+pub mod schedule;
 pub mod secrets;
 pub mod taxonomy;
 

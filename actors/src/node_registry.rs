@@ -33,6 +33,42 @@ pub struct NodeRecord {
     pub removed_at_ms: Option<Millis>,
 }
 
+/// What a node measured and runs, sent with each heartbeat; the scheduler places scans by
+/// it. Stored beside the node's record (`report/<id>`), replaced by every heartbeat.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NodeReport {
+    /// Scans it runs at once (its scan workers).
+    pub capacity: u32,
+    /// The jobs (id, attempt) it runs or still has results of to deliver: their leases
+    /// are renewed.
+    pub running: Vec<(String, u32)>,
+    /// Its proximity to each source it probed.
+    pub sources: Vec<SourceProximity>,
+    /// Smoothed round trip to each peer it is connected to (QUIC's estimate), in ms.
+    pub peers: Vec<(u64, f64)>,
+    /// Scan outputs waiting in its outbox (edge nodes), to watch a WAN outage drain.
+    pub outbox: u64,
+}
+
+impl NodeReport {
+    /// The node's measured proximity to `source`, if it probed it.
+    pub fn proximity(&self, source: &str) -> Option<&SourceProximity> {
+        self.sources.iter().find(|p| p.source == source)
+    }
+}
+
+/// How close a node is to one source: the smoothed time of a TCP connect to the source's
+/// host, or for files whether the path exists on the node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceProximity {
+    pub source: String,
+    /// Smoothed round trip in ms; `None` when no probe succeeded.
+    pub rtt_ms: Option<f64>,
+    /// Why the last probe failed (unreachable, refused, path missing).
+    pub error: Option<String>,
+    pub probed_at_ms: Millis,
+}
+
 /// A node's health as judged from its last heartbeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

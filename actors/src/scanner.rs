@@ -21,7 +21,8 @@ use crate::classifier::{ClassifierMsg, ColumnValues};
 use crate::cluster::Cluster;
 use crate::connectors::{ConnectorRegistry, TableRef, TableScan};
 use crate::domain::{
-    Column, Command, SampleSize, ScanJob, ScanProgress, ScanState, TableAsset, now_ms,
+    Column, CommandResult, SampleSize, ScanJob, ScanOutput, ScanProgress, ScanState, TableAsset,
+    now_ms,
 };
 use crate::policy::PolicyMsg;
 use crate::profile::profile;
@@ -193,6 +194,8 @@ impl Worker for ScanWorker {
         let mut run = ScanRun {
             cluster: st.cluster.as_ref(),
             job: &scan,
+            seq: 0,
+            superseded: false,
             progress: ScanProgress::default(),
             last_report: Instant::now(),
             settings: &st.settings,
@@ -223,8 +226,9 @@ impl Worker for ScanWorker {
             }
         };
         let (state, error) = match outcome {
-            Err(e) if e == CANCELLED => {
-                // The cancel command already made the job terminal.
+            Err(e) if e == CANCELLED || run.superseded => {
+                // The cancel command already made the job terminal, or the job moved to
+                // another attempt (this node's lease lapsed): nothing more to report.
                 metrics::counter!("pursight_scans_total", "state" => "cancelled").increment(1);
                 let _ = st.supervisor.cast(SupervisorMsg::ScanEnded {
                     job_id: scan.id.clone(),
@@ -267,25 +271,41 @@ const POLICY_CHECK_TIMEOUT_MS: u64 = 120_000;
 struct ScanRun<'a> {
     cluster: &'a dyn Cluster,
     job: &'a ScanJob,
+    /// The last output number of this attempt.
+    seq: u64,
+    /// The cluster refused an output: the job was cancelled or given to another attempt.
+    superseded: bool,
     progress: ScanProgress,
     last_report: Instant,
     settings: &'a ScanSettings,
 }
 
 impl ScanRun<'_> {
-    /// Writes the job's state; a failure to write is logged, the scan goes on.
+    /// The next output number of this attempt.
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    /// Writes the job's state; a failure to write is logged, the scan goes on (a refusal
+    /// stops it at the next table).
     async fn report(&mut self, state: ScanState, error: Option<String>) {
         self.last_report = Instant::now();
-        let cmd = Command::UpdateScan {
-            id: self.job.id.clone(),
+        let output = ScanOutput::State {
             state,
-            node: Some(self.cluster.node_id()),
             progress: self.progress.clone(),
             error,
-            at_ms: now_ms(),
         };
-        if let Err(e) = self.cluster.propose(cmd).await {
-            tracing::warn!(job = %self.job.id, error = %e, "could not record scan progress");
+        let seq = self.next_seq();
+        match self.cluster.scan_output(self.job, seq, output).await {
+            Ok(CommandResult::Conflict(why)) => {
+                tracing::info!(job = %self.job.id, attempt = self.job.attempt, %why, "scan superseded");
+                self.superseded = true;
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(job = %self.job.id, error = %e, "could not record scan progress")
+            }
         }
     }
 
@@ -299,9 +319,13 @@ impl ScanRun<'_> {
         }
     }
 
-    /// Whether the job was cancelled (or otherwise ended) since it started.
+    /// Whether the job was cancelled, ended, or given to another attempt since it started.
     fn cancelled(&self) -> bool {
-        matches!(self.cluster.scan(&self.job.id), Ok(Some(j)) if j.state.is_terminal())
+        self.superseded
+            || matches!(self.cluster.scan(&self.job.id), Ok(Some(j))
+                if j.state.is_terminal()
+                    || j.attempt != self.job.attempt
+                    || j.node != Some(self.cluster.node_id()))
     }
 
     /// Runs the scan; `Ok` carries the tables that could not be read.
@@ -335,9 +359,9 @@ impl ScanRun<'_> {
         let size = source
             .sample
             .unwrap_or(SampleSize::Rows(self.settings.sample_rows as u64));
-        let known: std::collections::HashMap<String, TableAsset> = self
+        let known: std::collections::HashMap<String, crate::cluster::KnownTable> = self
             .cluster
-            .tables_of(&source.id)
+            .known_tables(&source.id)
             .map_err(|e| e.to_string())?
             .into_iter()
             .map(|t| (t.id.clone(), t))
@@ -364,7 +388,7 @@ impl ScanRun<'_> {
                 && fingerprint.is_some()
                 && known
                     .get(&id)
-                    .is_some_and(|k| k.fingerprint == fingerprint && k.deleted_at_ms.is_none());
+                    .is_some_and(|k| k.fingerprint == fingerprint && !k.deleted);
             if unchanged {
                 self.progress.tables_skipped += 1;
                 metrics::counter!("pursight_scan_tables_total", "outcome" => "skipped")
@@ -397,11 +421,21 @@ impl ScanRun<'_> {
                         .iter()
                         .filter(|c| !c.classifications.is_empty())
                         .count() as u32;
-                    call!(pipeline.cataloger, |reply| CatalogerMsg::Catalog {
+                    let seq = self.next_seq();
+                    let cataloged_ok = call!(pipeline.cataloger, |reply| CatalogerMsg::Catalog {
+                        job: Box::new(self.job.clone()),
+                        seq,
                         table: Box::new(asset.clone()),
                         reply
                     })
-                    .map_err(|e| format!("cataloger unavailable: {e}"))??;
+                    .map_err(|e| format!("cataloger unavailable: {e}"))?;
+                    if let Err(e) = cataloged_ok {
+                        if e.starts_with(crate::cataloger::SUPERSEDED) {
+                            self.superseded = true;
+                            return Err(CANCELLED.into());
+                        }
+                        return Err(e);
+                    }
                     cataloged.push(asset);
                 }
                 Err(e) => failures.push(e.to_string()),
@@ -417,16 +451,23 @@ impl ScanRun<'_> {
         // Tables the source no longer has stay in the catalog, marked deleted.
         let gone: Vec<String> = known
             .values()
-            .filter(|k| k.deleted_at_ms.is_none() && !found.contains(&k.id))
+            .filter(|k| !k.deleted && !found.contains(&k.id))
             .map(|k| k.id.clone())
             .collect();
         if !gone.is_empty() {
-            let cmd = Command::MarkTablesDeleted {
-                source: source.id.clone(),
-                ids: gone.clone(),
-                at_ms: now_ms(),
-            };
-            self.cluster.propose(cmd).await.map_err(|e| e.to_string())?;
+            let seq = self.next_seq();
+            let output = ScanOutput::TablesDeleted { ids: gone.clone() };
+            match self.cluster.scan_output(self.job, seq, output).await {
+                Ok(CommandResult::Conflict(_)) => {
+                    self.superseded = true;
+                    return Err(CANCELLED.into());
+                }
+                Ok(_) => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+        if !self.cluster.checks_policies() {
+            return Ok(failures);
         }
         // The scan ends once its findings are up to date, so `pursight findings` right
         // after `pursight scan` sees them. A failed check does not fail the scan.

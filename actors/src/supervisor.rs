@@ -19,7 +19,7 @@ use crate::classifier::{ClassifierActor, ClassifierMsg};
 use crate::classify::Classifier;
 use crate::cluster::Cluster;
 use crate::connectors::ConnectorRegistry;
-use crate::domain::{Command, ScanJob, ScanState, now_ms};
+use crate::domain::{ScanJob, ScanOutput, ScanState};
 use crate::policy::{PolicyActor, PolicyMsg};
 use crate::scanner::{Pipeline, ScanRequest, ScanSettings, ScannerArgs, ScannerMsg, scanner_pool};
 use ractor::factory::{FactoryMessage, Job};
@@ -85,6 +85,9 @@ pub enum SupervisorMsg {
     StartScan(ScanJob),
     /// The scanner finished a job (done or failed) on its own.
     ScanEnded { job_id: String },
+    /// The jobs (id, attempt) this node took and has not finished: its heartbeats renew
+    /// their leases.
+    Running(RpcReplyPort<Vec<(String, u32)>>),
     /// A scan panicked (its job is already failed): counts as a scanner restart.
     ScanCrashed { job_id: String, reason: String },
     /// Restart a child after its backoff.
@@ -248,6 +251,10 @@ impl Actor for RootSupervisor {
                 }
             }
             SupervisorMsg::ScanEnded { job_id } => st.in_flight.retain(|j| j.id != job_id),
+            SupervisorMsg::Running(reply) => {
+                let jobs = st.in_flight.iter().chain(&st.waiting);
+                let _ = reply.send(jobs.map(|j| (j.id.clone(), j.attempt)).collect());
+            }
             SupervisorMsg::ScanCrashed { job_id, reason } => {
                 st.in_flight.retain(|j| j.id != job_id);
                 tracing::error!(actor = "scanner", %reason, "scan worker crashed");
@@ -334,16 +341,18 @@ fn over_budget(st: &mut SupervisorState, child: Child) -> Option<String> {
 }
 
 pub(crate) async fn fail_job(cluster: &dyn Cluster, job: &ScanJob, reason: &str) {
-    let cmd = Command::UpdateScan {
-        id: job.id.clone(),
+    let output = ScanOutput::State {
         state: ScanState::Failed,
-        node: Some(cluster.node_id()),
         progress: Default::default(),
         error: Some(reason.to_string()),
-        at_ms: now_ms(),
     };
     metrics::counter!("pursight_scans_total", "state" => "failed").increment(1);
-    if let Err(e) = cluster.propose(cmd).await {
+    // The last output of the attempt, whatever the scan reported before it crashed.
+    if let Err(e) = cluster.scan_output(job, FINAL_SEQ, output).await {
         tracing::error!(job = %job.id, error = %e, "could not mark the crashed scan failed");
     }
 }
+
+/// The sequence number of an attempt's forced end (a crash, a refusal): after any output
+/// the scan itself could have numbered.
+pub const FINAL_SEQ: u64 = u64::MAX;

@@ -17,6 +17,8 @@ fn source(i: usize) -> Command {
         kind: SourceKind::Sqlite,
         uri: format!("sqlite:///data/db-{i}.db"),
         site: Some("dc1".into()),
+        residency: Default::default(),
+        schedule: None,
         created_at_ms: 0,
         sample: None,
         sealed_password: None,

@@ -331,10 +331,15 @@ impl NodeConfig {
                 if c.name.trim().is_empty() {
                     return Err(invalid("cluster.name must not be empty".into()));
                 }
-                if c.role == Role::Edge {
+                if c.role == Role::Edge && c.peers.is_empty() {
                     return Err(invalid(
-                        "cluster.role `edge` is not supported by this version".into(),
+                        "an edge node needs cluster.peers: the core nodes it reaches the \
+                         cluster through"
+                            .into(),
                     ));
+                }
+                if c.role == Role::Edge && c.bootstrap {
+                    return Err(invalid("an edge node cannot bootstrap a cluster".into()));
                 }
                 let listen: SocketAddr = m
                     .listen

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use pursight_actors::classify::Classifier;
 use pursight_actors::connectors::ConnectorRegistry;
-use pursight_actors::domain::{Command, ScanState, now_ms};
+use pursight_actors::domain::now_ms;
 use pursight_actors::node_registry::NodeRecord;
 use pursight_actors::scanner::ScanSettings;
 use pursight_actors::secrets::SecretBox;
@@ -105,7 +105,10 @@ pub struct Node {
     supervisor: ActorRef<SupervisorMsg>,
     supervisor_task: tokio::task::JoinHandle<()>,
     data_dir: PathBuf,
-    heartbeat: Option<tokio::task::JoinHandle<()>>,
+    /// Heartbeats, the scheduler, the intake of assigned jobs and the prober.
+    duties: Vec<tokio::task::JoinHandle<()>>,
+    /// Wakes the scheduler (a scan was queued here).
+    scheduler_wake: Arc<tokio::sync::Notify>,
     /// The periodic full policy re-check.
     rechecks: tokio::task::JoinHandle<()>,
     cluster_name: Option<String>,
@@ -114,7 +117,7 @@ pub struct Node {
     secrets: SecretBox,
 }
 
-fn open_db(dir: &Path, cache_mb: u64) -> Result<sled::Db, NodeError> {
+pub(crate) fn open_db(dir: &Path, cache_mb: u64) -> Result<sled::Db, NodeError> {
     std::fs::create_dir_all(dir).map_err(|e| NodeError::DataDir(dir.to_path_buf(), e))?;
     let path = dir.join("state");
     sled::Config::new()
@@ -180,20 +183,45 @@ impl Node {
         let (supervisor, supervisor_task) = Actor::spawn(None, RootSupervisor, args)
             .await
             .map_err(|e| NodeError::Actors(e.to_string()))?;
-        let heartbeat = opts.cluster.as_ref().map(|c| {
-            let me = NodeRecord {
-                id: opts.node_id,
-                role: c.role,
-                site: c.site.clone(),
-                mesh_addr: opts.advertise.clone(),
-                admin_addr: c.admin_addr.clone(),
-                version: env!("CARGO_PKG_VERSION").to_string(),
-                joined_at_ms: now_ms(),
-                last_heartbeat_ms: None,
-                removed_at_ms: None,
-            };
-            tokio::spawn(crate::cluster::heartbeat::run(raft.clone(), me))
-        });
+        if let Some(service) = &service {
+            service.set_supervisor(supervisor.clone());
+        }
+        let prober = crate::proximity::Prober::default();
+        let capacity = u32::try_from(opts.scan.workers.max(1)).unwrap_or(u32::MAX);
+        let me = NodeRecord {
+            id: opts.node_id,
+            role: opts.cluster.as_ref().map_or(Role::Core, |c| c.role),
+            site: opts.cluster.as_ref().and_then(|c| c.site.clone()),
+            mesh_addr: opts.advertise.clone(),
+            admin_addr: opts
+                .cluster
+                .as_ref()
+                .map(|c| c.admin_addr.clone())
+                .unwrap_or_default(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            joined_at_ms: now_ms(),
+            last_heartbeat_ms: None,
+            removed_at_ms: None,
+        };
+        let scheduler_wake = Arc::new(tokio::sync::Notify::new());
+        let reporter = crate::cluster::heartbeat::Reporter {
+            supervisor: supervisor.clone(),
+            prober: prober.clone(),
+            capacity,
+        };
+        let scheduler = crate::scheduler::SchedulerContext {
+            raft: raft.clone(),
+            capacity,
+            site: me.site.clone(),
+            prober: prober.clone(),
+            wake: scheduler_wake.clone(),
+        };
+        let duties = vec![
+            tokio::spawn(crate::cluster::heartbeat::run(raft.clone(), me, reporter)),
+            tokio::spawn(crate::scheduler::run(scheduler)),
+            tokio::spawn(crate::intake::run(raft.clone(), supervisor.clone())),
+            tokio::spawn(probe_sources(raft.reader().clone(), prober)),
+        ];
         // A full policy re-check a minute after start and then every few hours: rules that
         // depend on time, expired accepted risks and checks that failed catch up.
         let rechecks = {
@@ -211,54 +239,20 @@ impl Node {
             supervisor,
             supervisor_task,
             data_dir: opts.data_dir.clone(),
-            heartbeat,
+            duties,
+            scheduler_wake,
             rechecks,
             cluster_name: opts.cluster.as_ref().map(|c| c.name.clone()),
             ca_fingerprint,
             peer_service: service,
             secrets,
         });
-        node.resume_scans().await;
         Ok(node)
     }
 
-    /// Scans that were running when the node stopped are failed (their partial results are
-    /// already cataloged); queued ones run now.
-    async fn resume_scans(&self) {
-        let jobs = match self.raft.reader().scans() {
-            Ok(j) => j,
-            Err(e) => {
-                tracing::error!(error = %e, "reading scan jobs at start");
-                return;
-            }
-        };
-        let me = self.raft.id();
-        // In a cluster other nodes' jobs are theirs to resume.
-        for job in jobs
-            .into_iter()
-            .rev()
-            .filter(|j| j.node.is_none_or(|n| n == me))
-        {
-            match job.state {
-                ScanState::Running => {
-                    let cmd = Command::UpdateScan {
-                        id: job.id.clone(),
-                        state: ScanState::Failed,
-                        node: job.node,
-                        progress: job.progress.clone(),
-                        error: Some("interrupted: the node stopped during the scan".into()),
-                        at_ms: now_ms(),
-                    };
-                    if let Err(e) = self.raft.propose(cmd).await {
-                        tracing::error!(job = %job.id, error = %e, "failing an interrupted scan");
-                    }
-                }
-                ScanState::Queued => {
-                    let _ = self.supervisor.cast(SupervisorMsg::StartScan(job));
-                }
-                _ => {}
-            }
-        }
+    /// Wakes the scheduler (it also looks every half second).
+    pub fn wake_scheduler(&self) {
+        self.scheduler_wake.notify_one();
     }
 
     /// This node's id.
@@ -313,8 +307,8 @@ impl Node {
 
     /// Stops the actors, then Raft.
     pub async fn shutdown(&self) {
-        if let Some(h) = &self.heartbeat {
-            h.abort();
+        for duty in &self.duties {
+            duty.abort();
         }
         self.rechecks.abort();
         self.supervisor.stop(Some("node shutting down".into()));
@@ -325,6 +319,20 @@ impl Node {
         if let Some(s) = &self.peer_service {
             s.stop();
         }
+    }
+}
+
+/// Measures this node's proximity to every registered source, again and again.
+async fn probe_sources(
+    reader: crate::raft::state_machine::StateReader,
+    prober: crate::proximity::Prober,
+) {
+    loop {
+        match reader.sources() {
+            Ok(sources) => prober.probe(&sources).await,
+            Err(e) => tracing::warn!(error = %e, "reading sources to probe"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     }
 }
 

@@ -7,8 +7,8 @@ use pursight_actors::compliance::findings::{Finding, FindingAction, FindingState
 use pursight_actors::connectors::{is_secret_param, parse_uri, source_kind};
 use pursight_actors::corrections::{AuditEvent, CorrectionAction};
 use pursight_actors::domain::{
-    ClassificationType, Command, CommandResult, SampleSize, ScanJob, ScanProgress, ScanState,
-    Source, TableAsset, now_ms,
+    ClassificationType, Command, CommandResult, Residency, SampleSize, ScanJob, Source, TableAsset,
+    now_ms,
 };
 use pursight_actors::supervisor::SupervisorMsg;
 use serde::Serialize;
@@ -108,6 +108,31 @@ pub struct ColumnAsset {
     pub column: pursight_actors::domain::Column,
 }
 
+/// Where a new source lives and how it is scanned.
+#[derive(Clone, Debug, Default)]
+pub struct SourceOptions {
+    pub site: Option<String>,
+    pub sample: Option<SampleSize>,
+    pub residency: Residency,
+    pub schedule: Option<String>,
+}
+
+/// A site label: what placement compares, so kept plain.
+pub fn validate_site(site: &str) -> Result<(), ServiceError> {
+    let ok = !site.is_empty()
+        && site.len() <= 64
+        && site
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::BadRequest(format!(
+            "site `{site}`: use up to 64 letters, digits, `-`, `_` or `.`"
+        )))
+    }
+}
+
 /// A source as users see it: never its password, sealed or not.
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct SourceView {
@@ -116,6 +141,10 @@ pub struct SourceView {
     /// The URI without any password.
     pub uri: String,
     pub site: Option<String>,
+    /// `preferred` (scans leave the site when no node there is up) or `strict`.
+    pub residency: Residency,
+    /// Cron schedule (UTC) of automatic scans.
+    pub schedule: Option<String>,
     /// Rows sampled per table, or `full` (None: the node's default).
     pub sample: Option<String>,
     pub created_at_ms: u64,
@@ -131,6 +160,8 @@ impl From<&Source> for SourceView {
             kind: s.kind,
             uri: pursight_actors::connectors::redact_uri(&s.uri),
             site: s.site.clone(),
+            residency: s.residency,
+            schedule: s.schedule.clone(),
             sample: s.sample.map(|x| x.to_string()),
             created_at_ms: s.created_at_ms,
             credentials: if s.sealed_password.is_some() {
@@ -164,7 +195,39 @@ impl Node {
         site: Option<String>,
         sample: Option<SampleSize>,
     ) -> Result<Source, ServiceError> {
+        let opts = SourceOptions {
+            site,
+            sample,
+            ..SourceOptions::default()
+        };
+        self.add_source_with(id, uri, opts).await
+    }
+
+    /// Registers a source with where it lives and how it is scanned.
+    pub async fn add_source_with(
+        &self,
+        id: &str,
+        uri: &str,
+        opts: SourceOptions,
+    ) -> Result<Source, ServiceError> {
         validate_source_id(id)?;
+        let SourceOptions {
+            site,
+            sample,
+            residency,
+            schedule,
+        } = opts;
+        if let Some(site) = &site {
+            validate_site(site)?;
+        }
+        if residency == Residency::Strict && site.is_none() {
+            return Err(ServiceError::BadRequest(
+                "strict residency needs the source's site (--site)".into(),
+            ));
+        }
+        if let Some(expr) = &schedule {
+            pursight_actors::schedule::Schedule::parse(expr).map_err(ServiceError::BadRequest)?;
+        }
         let kind = source_kind(uri).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
         let mut url = parse_uri(uri).map_err(|e| ServiceError::BadRequest(e.to_string()))?;
         if let Some((k, _)) = url.query_pairs().find(|(k, _)| is_secret_param(k)) {
@@ -192,6 +255,8 @@ impl Node {
             kind,
             uri: url.to_string(),
             site,
+            residency,
+            schedule,
             created_at_ms: now_ms(),
             sample,
             sealed_password,
@@ -227,30 +292,16 @@ impl Node {
             .ok_or_else(|| ServiceError::NotFound(format!("source `{id}`")))
     }
 
-    /// Queues a scan of a source and hands it to the scanner. `force` scans tables whose
-    /// fingerprint did not change too.
+    /// Queues a scan of a source for the scheduler, which places it on the best live node.
+    /// `force` scans tables whose fingerprint did not change too.
     pub async fn start_scan(&self, source: &str, force: bool) -> Result<ScanJob, ServiceError> {
         self.source(source)?;
-        let job = ScanJob {
-            id: new_scan_id(),
-            source: source.to_string(),
-            state: ScanState::Queued,
-            node: Some(self.raft.id()),
-            attempt: 1,
-            progress: ScanProgress::default(),
-            error: None,
-            created_at_ms: now_ms(),
-            started_at_ms: None,
-            finished_at_ms: None,
-            force,
-        };
+        let job = ScanJob::queued(new_scan_id(), source.to_string(), force, now_ms());
         let job = match self.raft.propose(Command::CreateScan(job)).await? {
             CommandResult::Scan(j) => j,
             other => return Err(unexpected(other)),
         };
-        self.supervisor()
-            .cast(SupervisorMsg::StartScan(job.clone()))
-            .map_err(|_| ServiceError::Unavailable("the scanner is not running".into()))?;
+        self.wake_scheduler();
         Ok(job)
     }
 
@@ -949,6 +1000,6 @@ pub fn stored_uri(uri: &str) -> String {
 }
 
 /// Scan ids sort by creation time and stay unique across nodes.
-fn new_scan_id() -> String {
+pub(crate) fn new_scan_id() -> String {
     format!("scan-{}-{:08x}", now_ms(), rand::random::<u32>())
 }

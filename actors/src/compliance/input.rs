@@ -138,6 +138,8 @@ mod tests {
             kind,
             uri: uri.into(),
             site: Some("us-east".into()),
+            residency: Default::default(),
+            schedule: None,
             created_at_ms: 0,
             sample: None,
             sealed_password: None,

@@ -172,6 +172,8 @@ fn catalog_assets_are_checked_through_their_input_document() {
         kind: SourceKind::Postgres,
         uri: "postgres://scanner@db/shop".into(),
         site: Some("eu-west".into()),
+        residency: Default::default(),
+        schedule: None,
         created_at_ms: 0,
         sample: None,
         sealed_password: None,

@@ -3,7 +3,9 @@
 //! Health and metrics are open; every `/api/v1` route needs the node's bearer token. Every
 //! error, including unknown routes and malformed JSON, is `{"error": {"code", "message"}}`.
 
+pub mod edge;
 mod error;
+mod faults;
 mod routes;
 
 use std::sync::Arc;
@@ -30,6 +32,12 @@ pub struct AppState {
     pub token: Arc<str>,
 }
 
+impl faults::FaultControl for AppState {
+    fn faults(&self) -> Option<&pursight_mesh::Faults> {
+        self.node.raft().mesh().and_then(|m| m.faults())
+    }
+}
+
 /// Builds the router.
 pub fn router(node: Arc<Node>, token: &str) -> Router {
     let fault_injection = node.raft().mesh().and_then(|m| m.faults()).is_some();
@@ -38,7 +46,10 @@ pub fn router(node: Arc<Node>, token: &str) -> Router {
         token: Arc::from(token),
     };
     let api = routes::api_v1(fault_injection)
-        .route_layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .route_layer(middleware::from_fn_with_state(
+            state.token.clone(),
+            require_token,
+        ))
         .fallback(|| async { ApiError::not_found("no such API route") });
     Router::new()
         .route("/healthz", get(|| async { "ok\n" }))
@@ -69,7 +80,7 @@ async fn readyz(State(st): State<AppState>) -> Response {
     }
 }
 
-async fn metrics() -> Response {
+pub(crate) async fn metrics() -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         crate::metrics::render(),
@@ -87,14 +98,18 @@ fn token_matches(given: &[u8], expected: &[u8]) -> bool {
             == 0
 }
 
-async fn require_token(State(st): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn require_token(
+    State(token): State<Arc<str>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let given = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     match given {
-        Some(t) if token_matches(t.trim().as_bytes(), st.token.as_bytes()) => next.run(req).await,
+        Some(t) if token_matches(t.trim().as_bytes(), token.as_bytes()) => next.run(req).await,
         Some(_) => {
             ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "invalid token").into_response()
         }
@@ -108,7 +123,7 @@ async fn require_token(State(st): State<AppState>, req: Request, next: Next) -> 
 }
 
 /// Counts requests and their latency by route and status.
-async fn track(req: Request, next: Next) -> Response {
+pub(crate) async fn track(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = req
         .extensions()

@@ -14,7 +14,7 @@ use pursight_actors::domain::SampleSize;
 /// A JSON body whose rejection (malformed JSON, wrong content type) is a JSON error.
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
-struct Body<T>(T);
+pub(super) struct Body<T>(pub(super) T);
 
 /// A query string whose rejection is a JSON error.
 #[derive(FromRequestParts)]
@@ -45,10 +45,7 @@ pub(super) fn api_v1(fault_injection: bool) -> Router<AppState> {
         .route("/findings/{id}", put(update_finding));
     if fault_injection {
         // Exists only on nodes started with --test-fault-injection.
-        router.route(
-            "/test/faults",
-            get(list_faults).put(set_fault).delete(clear_faults),
-        )
+        router.merge(super::faults::routes())
     } else {
         router
     }
@@ -105,47 +102,6 @@ async fn create_token(
     Ok((StatusCode::CREATED, Json(t)))
 }
 
-fn faults(st: &AppState) -> ApiResult<&pursight_mesh::Faults> {
-    st.node
-        .raft()
-        .mesh()
-        .and_then(|m| m.faults())
-        .ok_or_else(|| ApiError::not_found("fault injection is off"))
-}
-
-async fn list_faults(
-    State(st): State<AppState>,
-) -> ApiResult<Json<std::collections::BTreeMap<u64, pursight_mesh::LinkFault>>> {
-    Ok(Json(faults(&st)?.all()))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewFault {
-    peer: u64,
-    #[serde(flatten)]
-    fault: pursight_mesh::LinkFault,
-}
-
-async fn set_fault(State(st): State<AppState>, Body(req): Body<NewFault>) -> ApiResult<StatusCode> {
-    if !(0.0..=1.0).contains(&req.fault.loss) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "bad_request",
-            "loss must be between 0 and 1",
-        ));
-    }
-    tracing::warn!(peer = req.peer, fault = ?req.fault, "fault injected");
-    faults(&st)?.set(req.peer, req.fault);
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn clear_faults(State(st): State<AppState>) -> ApiResult<StatusCode> {
-    faults(&st)?.clear_all();
-    tracing::warn!("faults cleared");
-    Ok(StatusCode::NO_CONTENT)
-}
-
 /// `"sample": 5000` or `"sample": "full"`.
 #[derive(Deserialize)]
 #[serde(untagged)]
@@ -174,6 +130,10 @@ struct NewSource {
     site: Option<String>,
     #[serde(default)]
     sample: Option<SampleArg>,
+    #[serde(default)]
+    residency: Option<String>,
+    #[serde(default)]
+    schedule: Option<String>,
 }
 
 async fn add_source(
@@ -181,10 +141,20 @@ async fn add_source(
     Body(req): Body<NewSource>,
 ) -> ApiResult<(StatusCode, Json<SourceView>)> {
     let sample = req.sample.map(SampleArg::parse).transpose()?;
-    let s = st
-        .node
-        .add_source(&req.id, &req.uri, req.site, sample)
-        .await?;
+    let residency = req
+        .residency
+        .as_deref()
+        .map(str::parse)
+        .transpose()
+        .map_err(|e: String| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e))?
+        .unwrap_or_default();
+    let opts = crate::service::SourceOptions {
+        site: req.site,
+        sample,
+        residency,
+        schedule: req.schedule,
+    };
+    let s = st.node.add_source_with(&req.id, &req.uri, opts).await?;
     Ok((StatusCode::CREATED, Json(SourceView::from(&s))))
 }
 

@@ -167,14 +167,13 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
             uri,
             site,
             sample,
+            residency,
+            schedule,
         }) => {
-            let (_, v) = c
-                .send(
-                    Method::POST,
-                    "/sources",
-                    Some(json!({"id": id, "uri": uri, "site": site, "sample": sample.map(|s| s.to_string())})),
-                )
-                .await?;
+            let body = json!({"id": id, "uri": uri, "site": site,
+                "sample": sample.map(|s| s.to_string()),
+                "residency": residency.to_string(), "schedule": schedule});
+            let (_, v) = c.send(Method::POST, "/sources", Some(body)).await?;
             output::sources(g.format, &[serde_json::from_value(v)?])
         }
         Cmd::Source(SourceCmd::List) => {

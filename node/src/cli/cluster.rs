@@ -89,11 +89,16 @@ fn print_status(view: &Value) -> anyhow::Result<()> {
         }
     );
     let mut t = output::table(&[
-        "node", "role", "raft", "state", "health", "site", "applied", "term", "rtt ms", "mesh",
-        "admin",
+        "node", "role", "raft", "state", "health", "site", "applied", "term", "rtt ms", "jobs",
+        "outbox", "mesh", "admin",
     ]);
     for n in view["nodes"].as_array().into_iter().flatten() {
         let s = &n["status"];
+        let r = &n["report"];
+        let jobs = match (r["running"].as_array(), r["capacity"].as_u64()) {
+            (Some(running), Some(cap)) => format!("{}/{cap}", running.len()),
+            _ => "-".into(),
+        };
         t.add_row(vec![
             text(&n["id"]),
             text(&n["role"]),
@@ -111,12 +116,87 @@ fn print_status(view: &Value) -> anyhow::Result<()> {
                 .as_f64()
                 .map(|r| format!("{r:.2}"))
                 .unwrap_or_else(|| "-".into()),
+            jobs,
+            text(&r["outbox"]),
             text(&n["mesh_addr"]),
             text(&n["admin_addr"]),
         ]);
     }
     println!("{t}");
+    print_proximity(view);
+    print_placements(view);
     Ok(())
+}
+
+/// Each node's measured round trip to each source (ms), sources in rows.
+fn print_proximity(view: &Value) {
+    let nodes: Vec<&Value> = view["nodes"].as_array().into_iter().flatten().collect();
+    let mut sources: Vec<String> = nodes
+        .iter()
+        .flat_map(|n| n["report"]["sources"].as_array().into_iter().flatten())
+        .filter_map(|p| p["source"].as_str().map(String::from))
+        .collect();
+    sources.sort();
+    sources.dedup();
+    if sources.is_empty() {
+        return;
+    }
+    let mut header = vec!["source rtt ms".to_string()];
+    header.extend(nodes.iter().map(|n| format!("node {}", text(&n["id"]))));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut t = output::table(&header);
+    for src in &sources {
+        let mut row = vec![src.clone()];
+        for n in &nodes {
+            let p = n["report"]["sources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|p| p["source"].as_str() == Some(src));
+            row.push(match p {
+                Some(p) => p["rtt_ms"]
+                    .as_f64()
+                    .map(|r| format!("{r:.2}"))
+                    .unwrap_or_else(|| "unreachable".into()),
+                None => "-".into(),
+            });
+        }
+        t.add_row(row);
+    }
+    println!("{t}");
+}
+
+/// Where the recent scans ran, or why they wait.
+fn print_placements(view: &Value) {
+    let scans: Vec<&Value> = view["recent_scans"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .collect();
+    if scans.is_empty() {
+        return;
+    }
+    let mut t = output::table(&["scan", "source", "state", "node", "attempt", "why"]);
+    for s in scans {
+        let why = if s["waiting"].is_null() {
+            s["placements"]
+                .as_array()
+                .and_then(|p| p.last())
+                .map(|p| text(&p["reason"]))
+                .unwrap_or_else(|| "-".into())
+        } else {
+            format!("waiting: {}", text(&s["waiting"]))
+        };
+        t.add_row(vec![
+            text(&s["id"]),
+            text(&s["source"]),
+            text(&s["state"]),
+            text(&s["node"]),
+            text(&s["attempt"]),
+            why,
+        ]);
+    }
+    println!("{t}");
 }
 
 pub(super) async fn run_token(g: &Global, cmd: TokenCmd) -> anyhow::Result<()> {
@@ -163,6 +243,7 @@ pub(super) async fn run_join(g: &Global, args: JoinArgs) -> anyhow::Result<()> {
         mesh_advertise: args.advertise,
         admin_listen: args.admin_listen,
         site: args.site,
+        role: args.role.map(Into::into),
     })
     .await
     .with_context(|| format!("joining through {}", args.seed))?;

@@ -43,8 +43,16 @@ async fn dispatch(g: &Global, node: &Arc<Node>, cmd: Cmd) -> anyhow::Result<()> 
             uri,
             site,
             sample,
+            residency,
+            schedule,
         }) => {
-            let s = node.add_source(&id, &uri, site, sample).await?;
+            let opts = crate::service::SourceOptions {
+                site,
+                sample,
+                residency,
+                schedule,
+            };
+            let s = node.add_source_with(&id, &uri, opts).await?;
             output::sources(g.format, &[SourceView::from(&s)])
         }
         Cmd::Source(SourceCmd::List) => output::sources(

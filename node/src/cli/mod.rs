@@ -219,7 +219,7 @@ pub enum RoleArg {
     Core,
     /// Raft learner: a read replica.
     Replica,
-    /// Next to the data, outside the Raft group (not supported yet).
+    /// Next to the data, outside the Raft group: runs the scans of its site.
     Edge,
 }
 
@@ -254,6 +254,10 @@ pub struct JoinArgs {
     /// Site label (the token's site, if it has one, wins).
     #[arg(long)]
     pub site: Option<String>,
+    /// The role this node expects (the token decides; a token for another role is refused
+    /// before it is spent). `edge`: a node next to the data, outside the Raft group.
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
     /// Only write the config; do not run the node.
     #[arg(long)]
     pub no_start: bool,
@@ -291,6 +295,13 @@ pub enum SourceCmd {
         /// Rows sampled per table (default 1000), or `full` for exact profiles.
         #[arg(long)]
         sample: Option<SampleSize>,
+        /// `preferred`: scan in the source's site when a node there is up, else on the
+        /// nearest node; `strict`: only ever in its site (waits when none is up).
+        #[arg(long, default_value = "preferred")]
+        residency: pursight_actors::domain::Residency,
+        /// Scan automatically on a cron schedule (five fields, UTC), e.g. "0 2 * * *".
+        #[arg(long)]
+        schedule: Option<String>,
     },
     /// List sources.
     List,

@@ -41,13 +41,24 @@ pub(super) fn sources(format: Format, list: &[SourceView]) -> anyhow::Result<()>
     if format == Format::Json {
         return json(list);
     }
-    let mut t = table(&["ID", "KIND", "URI", "SITE", "SAMPLE", "CREDENTIALS"]);
+    let mut t = table(&[
+        "ID",
+        "KIND",
+        "URI",
+        "SITE",
+        "RESIDENCY",
+        "SCHEDULE",
+        "SAMPLE",
+        "CREDENTIALS",
+    ]);
     for s in list {
         t.add_row(vec![
             s.id.clone(),
             s.kind.to_string(),
             s.uri.clone(),
             s.site.clone().unwrap_or_default(),
+            s.residency.to_string(),
+            s.schedule.clone().unwrap_or_default(),
             s.sample.clone().unwrap_or_else(|| "default".into()),
             s.credentials.clone(),
         ]);
@@ -86,10 +97,18 @@ pub(super) fn scans(format: Format, list: &[ScanJob]) -> anyhow::Result<()> {
         "ROWS READ",
         "SENSITIVE",
         "NODE",
-        "ERROR",
+        "ATTEMPT",
+        "WHY / ERROR",
     ]);
     for j in list {
         let p = &j.progress;
+        // Where it ran and why, or why it waits, or what went wrong.
+        let why = j
+            .error
+            .clone()
+            .or_else(|| j.waiting.clone())
+            .or_else(|| j.placements.last().map(|p| p.reason.clone()))
+            .unwrap_or_default();
         t.add_row(vec![
             j.id.clone(),
             j.source.clone(),
@@ -99,7 +118,8 @@ pub(super) fn scans(format: Format, list: &[ScanJob]) -> anyhow::Result<()> {
             p.rows_read.to_string(),
             p.sensitive_columns.to_string(),
             j.node.map(|n| n.to_string()).unwrap_or_default(),
-            j.error.clone().unwrap_or_default(),
+            j.attempt.to_string(),
+            why,
         ]);
     }
     println!("{t}");

@@ -52,6 +52,29 @@ pub(super) async fn run_node(config: &Path, fault_injection: bool) -> anyhow::Re
     opts.scan.sample_rows = cfg.file.scan.sample_rows;
     opts.scan.workers = cfg.file.scan.workers;
     opts.scan.queue_limit = cfg.file.scan.queue;
+    if opts
+        .cluster
+        .as_ref()
+        .is_some_and(|c| c.role == pursight_mesh::Role::Edge)
+    {
+        let edge = crate::edge::EdgeNode::start(opts).await?;
+        tracing::info!(node_id = cfg.file.node_id, "edge node started");
+        let listener = tokio::net::TcpListener::bind(cfg.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+        let addr = listener.local_addr()?;
+        eprintln!(
+            "pursight edge node {} ready: http://{addr} (data in {})",
+            cfg.file.node_id,
+            cfg.file.data_dir.display()
+        );
+        let app = crate::api::edge::router(edge.clone(), &cfg.token);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        edge.shutdown().await;
+        return Ok(());
+    }
     let node = Node::start(opts).await?;
     tracing::info!(node_id = cfg.file.node_id, data = %cfg.file.data_dir.display(), "node started");
     serve(node, cfg.listen, &cfg.token, |addr| {

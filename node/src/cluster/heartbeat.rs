@@ -1,12 +1,15 @@
-//! Each clustered node's background duty: become a Raft member in its role (a joined node
-//! asks the leader to add it once it runs), keep its registry record current, and report
-//! that it is alive every few seconds.
+//! Each node's background duty: become a Raft member in its role (a joined node asks the
+//! leader to add it once it runs), keep its registry record current, and report every few
+//! seconds that it is alive, which jobs it runs (renewing their leases) and how close it is
+//! to each source and peer.
 
 use std::time::Duration;
 
 use pursight_actors::domain::{Command, CommandResult, now_ms};
-use pursight_actors::node_registry::{HEARTBEAT_EVERY_MS, NodeRecord};
+use pursight_actors::node_registry::{HEARTBEAT_EVERY_MS, NodeRecord, NodeReport};
+use pursight_actors::supervisor::SupervisorMsg;
 use pursight_mesh::Role;
+use ractor::ActorRef;
 
 use super::rpc::{PeerRequest, PeerResponse, Refusal};
 use crate::raft::RaftNode;
@@ -98,10 +101,37 @@ fn export_metrics(raft: &RaftNode) {
     }
 }
 
+/// What a heartbeat reports besides liveness.
+#[derive(Clone)]
+pub struct Reporter {
+    pub supervisor: ActorRef<SupervisorMsg>,
+    pub prober: crate::proximity::Prober,
+    pub capacity: u32,
+}
+
+impl Reporter {
+    /// The jobs this node's actors hold, its measurements and the mesh's round trips.
+    pub async fn report(&self, peers: Vec<pursight_mesh::PeerStats>) -> NodeReport {
+        let running =
+            ractor::call_t!(self.supervisor, SupervisorMsg::Running, 2_000).unwrap_or_default();
+        NodeReport {
+            capacity: self.capacity,
+            running,
+            sources: self.prober.report(),
+            peers: peers
+                .into_iter()
+                .filter(|p| p.connected)
+                .filter_map(|p| Some((p.id, p.rtt?.as_secs_f64() * 1000.0)))
+                .collect(),
+            outbox: 0,
+        }
+    }
+}
+
 /// Runs until the node is removed or shuts down.
-pub async fn run(raft: RaftNode, me: NodeRecord) {
+pub async fn run(raft: RaftNode, me: NodeRecord, reporter: Reporter) {
     let mut backoff = Duration::from_millis(200);
-    while !is_member(&raft, me.role) {
+    while raft.mesh().is_some() && !is_member(&raft, me.role) {
         match announce(&raft, &me).await {
             Ok(()) => tracing::info!(node = me.id, role = ?me.role, "joined the raft group"),
             Err(why) => {
@@ -125,10 +155,16 @@ pub async fn run(raft: RaftNode, me: NodeRecord) {
         refresh_peers(&raft);
         export_metrics(&raft);
         let cmd = if registered {
+            // Stamped before the report is taken: a job that started before the stamp is
+            // in the report, so it is never mistaken for one this node lost.
+            let at_ms = now_ms();
+            let peers = raft.mesh().map(|m| m.peers()).unwrap_or_default();
+            let report = reporter.report(peers).await;
             Command::NodeHeartbeat {
                 id: me.id,
                 version: me.version.clone(),
-                at_ms: now_ms(),
+                at_ms,
+                report,
             }
         } else {
             Command::RegisterNode(NodeRecord {
@@ -143,7 +179,13 @@ pub async fn run(raft: RaftNode, me: NodeRecord) {
                 return;
             }
             Ok(CommandResult::NotFound(_)) => registered = false,
-            Ok(_) => registered = true,
+            Ok(_) => {
+                if !registered {
+                    // Report right away rather than a period later.
+                    tick.reset_immediately();
+                }
+                registered = true;
+            }
             Err(pursight_actors::cluster::ClusterError::ShuttingDown) => return,
             Err(e) => tracing::debug!(error = %e, "heartbeat not committed"),
         }

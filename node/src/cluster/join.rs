@@ -55,6 +55,11 @@ pub async fn serve(
     let hash = secret_hash(&token.secret);
     let local_check = || -> Result<(), String> {
         match raft.reader().join_token(&token.id) {
+            Ok(Some(t)) if req.role.is_some_and(|r| r != t.role) => Err(format!(
+                "the join token is for a {:?} node, not {:?} (the token was not spent)",
+                t.role,
+                req.role.unwrap_or(t.role)
+            )),
             Ok(Some(t)) => t.check(&hash, now_ms()).map_err(|r| r.to_string()),
             Ok(None) => Err("unknown join token".into()),
             Err(e) => Err(e.to_string()),
@@ -126,6 +131,8 @@ pub struct JoinOptions {
     pub mesh_advertise: Option<String>,
     pub admin_listen: String,
     pub site: Option<String>,
+    /// The role the joiner expects; the seed refuses a token for another role.
+    pub role: Option<Role>,
 }
 
 /// Why joining failed.
@@ -162,6 +169,7 @@ pub async fn join(opts: &JoinOptions) -> Result<PathBuf, JoinError> {
         mesh_addr: advertise.clone(),
         admin_addr: opts.admin_listen.clone(),
         site: opts.site.clone(),
+        role: opts.role,
         version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let (resp, ca_pem): (JoinResponse, String) =

@@ -17,6 +17,9 @@ use crate::service::ServiceError;
 
 /// How long the cluster view waits for each peer's own status.
 const STATUS_TIMEOUT: Duration = Duration::from_millis(800);
+/// Scans the cluster view lists.
+const RECENT_SCANS: usize = 20;
+
 /// Longest join-token lifetime accepted.
 const MAX_TOKEN_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -44,6 +47,34 @@ pub struct ClusterView {
     pub raft: ClusterStatus,
     /// Every node: registry record, Raft role, its own status, RTT from this node.
     pub nodes: Vec<NodeView>,
+    /// Each site with its nodes (`""`: nodes without a site).
+    pub sites: Vec<SiteView>,
+    /// The last scans: where each ran (or waits) and why.
+    pub recent_scans: Vec<ScanPlacementView>,
+}
+
+/// One site in the cluster view.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteView {
+    pub site: String,
+    pub nodes: Vec<u64>,
+    pub up: usize,
+    /// Sources registered in this site.
+    pub sources: Vec<String>,
+}
+
+/// Where a recent scan ran and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScanPlacementView {
+    pub id: String,
+    pub source: String,
+    pub state: pursight_actors::domain::ScanState,
+    pub node: Option<u64>,
+    pub attempt: u32,
+    /// Why it is not placed (strict residency with no live node in its site...).
+    pub waiting: Option<String>,
+    /// Every placement, oldest first.
+    pub placements: Vec<pursight_actors::domain::Placement>,
 }
 
 /// One node in the cluster view.
@@ -64,6 +95,9 @@ pub struct NodeView {
     pub status: Option<PeerStatus>,
     /// Smoothed QUIC round-trip time from this node, in milliseconds.
     pub rtt_ms: Option<f64>,
+    /// What the node last reported: capacity, running jobs, its round trip to each source
+    /// and peer, its outbox (edge nodes).
+    pub report: Option<pursight_actors::node_registry::NodeReport>,
 }
 
 /// A join token as handed to the admin (shown once).
@@ -171,7 +205,48 @@ impl Node {
                     raft_member: member(*id),
                     status,
                     rtt_ms: rtts.get(id).map(|d| d.as_secs_f64() * 1000.0),
+                    report: raft.reader().node_report(*id).ok().flatten(),
                 }
+            })
+            .collect::<Vec<NodeView>>();
+        let mut sites: BTreeMap<String, SiteView> = BTreeMap::new();
+        for n in &nodes {
+            let site = n.site.clone().unwrap_or_default();
+            let v = sites.entry(site.clone()).or_insert_with(|| SiteView {
+                site,
+                nodes: Vec::new(),
+                up: 0,
+                sources: Vec::new(),
+            });
+            v.nodes.push(n.id);
+            v.up += usize::from(n.health == "up");
+        }
+        for src in raft.reader().sources()? {
+            let site = src.site.clone().unwrap_or_default();
+            sites
+                .entry(site.clone())
+                .or_insert_with(|| SiteView {
+                    site,
+                    nodes: Vec::new(),
+                    up: 0,
+                    sources: Vec::new(),
+                })
+                .sources
+                .push(src.id);
+        }
+        let recent_scans = raft
+            .reader()
+            .scans()?
+            .into_iter()
+            .take(RECENT_SCANS)
+            .map(|j| ScanPlacementView {
+                id: j.id,
+                source: j.source,
+                state: j.state,
+                node: j.node,
+                attempt: j.attempt,
+                waiting: j.waiting,
+                placements: j.placements,
             })
             .collect();
         Ok(ClusterView {
@@ -183,6 +258,8 @@ impl Node {
             version: env!("CARGO_PKG_VERSION"),
             raft: local,
             nodes,
+            sites: sites.into_values().collect(),
+            recent_scans,
         })
     }
 
@@ -198,10 +275,13 @@ impl Node {
                 "this node is standalone; create a cluster with `pursight cluster init`".into(),
             ));
         };
-        if role == Role::Edge {
+        if role == Role::Edge && site.is_none() {
             return Err(ServiceError::BadRequest(
-                "edge nodes are not supported by this version; use core or replica".into(),
+                "an edge node's token needs --site: edge nodes run the scans of their site".into(),
             ));
+        }
+        if let Some(site) = &site {
+            crate::service::validate_site(site)?;
         }
         if ttl.is_zero() || ttl > MAX_TOKEN_TTL {
             return Err(ServiceError::BadRequest(format!(

@@ -24,9 +24,19 @@ pub struct PeerService {
     ca: Option<CertifiedKey>,
     admin_token: String,
     secrets_key: String,
+    /// The node's actors, for the policy check of an edge node's scan.
+    supervisor: std::sync::OnceLock<ractor::ActorRef<pursight_actors::supervisor::SupervisorMsg>>,
 }
 
 impl PeerService {
+    /// Hands over the node's actors once they run.
+    pub fn set_supervisor(
+        &self,
+        supervisor: ractor::ActorRef<pursight_actors::supervisor::SupervisorMsg>,
+    ) {
+        let _ = self.supervisor.set(supervisor);
+    }
+
     pub fn new(
         cluster_name: String,
         ca: Option<CertifiedKey>,
@@ -39,6 +49,7 @@ impl PeerService {
             ca,
             admin_token,
             secrets_key,
+            supervisor: std::sync::OnceLock::new(),
         })
     }
 
@@ -75,11 +86,28 @@ impl pursight_mesh::Service for PeerService {
             return PeerResponse::NotReady;
         };
         // A removed node keeps its certificate (there is no revocation yet): it gets nothing.
-        if let Ok(Some(record)) = raft.reader().node(from)
+        let record = raft.reader().node(from).ok().flatten();
+        if let Some(record) = &record
             && record.removed_at_ms.is_some()
         {
             tracing::warn!(from, "refused a request from a removed node");
             return PeerResponse::Refused(format!("node {from} was removed from the cluster"));
+        }
+        // An edge node is not in the Raft group: it syncs, delivers results and reports
+        // status, nothing else (no votes, no writes of its choosing).
+        let edge = record
+            .as_ref()
+            .is_some_and(|r| r.role == pursight_mesh::Role::Edge);
+        let edge_request = matches!(
+            req,
+            PeerRequest::EdgeSync(_) | PeerRequest::EdgeDeliver(_) | PeerRequest::Status
+        );
+        if edge != edge_request && !matches!(req, PeerRequest::Status) {
+            return PeerResponse::Refused(if edge {
+                format!("node {from} is an edge node: it may only sync and deliver results")
+            } else {
+                format!("node {from} is not an edge node")
+            });
         }
         let handle = raft.raft();
         match req {
@@ -106,6 +134,17 @@ impl pursight_mesh::Service for PeerService {
                 PeerResponse::Member(membership::remove(&raft, id).await)
             }
             PeerRequest::Status => PeerResponse::Status(raft.peer_status()),
+            PeerRequest::EdgeSync(req) => PeerResponse::EdgeSync(
+                crate::edge::serve::sync(&raft, from, *req)
+                    .await
+                    .map(Box::new),
+            ),
+            PeerRequest::EdgeDeliver(items) => {
+                let supervisor = self.supervisor.get().cloned();
+                PeerResponse::EdgeDeliver(
+                    crate::edge::serve::deliver(&raft, supervisor, from, items).await,
+                )
+            }
         }
     }
 

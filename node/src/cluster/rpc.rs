@@ -37,6 +37,10 @@ pub enum PeerRequest {
     },
     /// The answering node's own Raft view.
     Status,
+    /// An edge node's heartbeat, asking for its assignments.
+    EdgeSync(Box<crate::edge::wire::EdgeSync>),
+    /// Scan outputs from an edge node's outbox, in order.
+    EdgeDeliver(Vec<crate::edge::wire::OutboxItem>),
 }
 
 /// The answer to a [`PeerRequest`], variant for variant.
@@ -50,6 +54,10 @@ pub enum PeerResponse {
     ReadIndex(Result<Option<u64>, Refusal>),
     Member(Result<(), Refusal>),
     Status(PeerStatus),
+    EdgeSync(Result<Box<crate::edge::wire::EdgeSyncReply>, Refusal>),
+    /// One verdict per output, for the leading outputs the core got through (it stops at
+    /// the first it could not commit).
+    EdgeDeliver(Result<Vec<crate::edge::wire::Delivery>, Refusal>),
     /// The node is starting and cannot serve yet; the caller retries.
     NotReady,
     /// The caller may not ask anything (a removed node).
@@ -102,6 +110,9 @@ pub struct JoinRequest {
     pub admin_addr: String,
     /// A site label the joiner asks for (the token's site, if any, wins).
     pub site: Option<String>,
+    /// The role the joiner expects (`join --role`): a token for another role is refused
+    /// before it is spent.
+    pub role: Option<Role>,
     pub version: String,
 }
 

@@ -4,8 +4,9 @@
 use serde::{Serialize, de::DeserializeOwned};
 
 /// The on-disk format of every value this node writes. 2: sources, assets, profiles and
-/// scan jobs gained discovery metadata, fingerprints and sealed credentials.
-const FORMAT_VERSION: u8 = 3;
+/// scan jobs gained discovery metadata, fingerprints and sealed credentials. 3: explained
+/// classifications. 4: scan jobs carry leases, attempts and placements; sources a residency.
+const FORMAT_VERSION: u8 = 4;
 
 /// Why a stored value could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -7,6 +7,7 @@
 // helpers return the same type rather than boxing and unboxing at every trait boundary.
 #![allow(clippy::result_large_err)]
 
+mod apply_scans;
 pub mod codec;
 pub mod log_store;
 pub mod network;

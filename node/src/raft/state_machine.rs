@@ -18,13 +18,14 @@ use pursight_actors::compliance::custom::{AssetMeta, CustomPolicy, PolicySetting
 use pursight_actors::compliance::findings::{self, Finding};
 use pursight_actors::corrections::{AuditEvent, ColumnCorrections, Correction};
 use pursight_actors::domain::{
-    Command, CommandResult, ScanJob, ScanState, Source, TableAsset, id_segment,
+    Command, CommandResult, Millis, ScanJob, Source, TableAsset, id_segment,
 };
-use pursight_actors::node_registry::{JoinToken, NodeRecord};
+use pursight_actors::node_registry::{JoinToken, NodeRecord, NodeReport};
 use serde::{Deserialize, Serialize};
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 
+use super::apply_scans;
 use super::codec::{CodecError, decode, encode};
 use super::log_store::flush;
 use super::types::{Entry, LogId, StorageError, TypeConfig};
@@ -39,6 +40,17 @@ const KEY_NEXT_NODE_ID: &str = "next_node_id";
 const FIRST_JOINED_NODE_ID: u64 = 2;
 /// Deleted columns a table keeps in the catalog.
 const MAX_DELETED_COLUMNS: usize = 128;
+
+/// The ids of the jobs that have not ended, from the active index.
+fn active_ids(cluster: &sled::Tree) -> Result<Vec<String>, sled::Error> {
+    cluster
+        .scan_prefix(apply_scans::ACTIVE_PREFIX)
+        .keys()
+        .map(|k| {
+            k.map(|k| String::from_utf8_lossy(&k[apply_scans::ACTIVE_PREFIX.len()..]).into_owned())
+        })
+        .collect()
+}
 
 fn node_key(id: u64) -> String {
     // Zero-padded so the registry iterates in id order.
@@ -154,6 +166,28 @@ impl StateReader {
         let mut jobs: Vec<ScanJob> = Self::all(self.scans.iter())?;
         jobs.sort_by(|a, b| b.created_at_ms.cmp(&a.created_at_ms).then(b.id.cmp(&a.id)));
         Ok(jobs)
+    }
+
+    /// The jobs that have not ended (queued, assigned, running), oldest first.
+    pub fn active_scans(&self) -> Result<Vec<ScanJob>, ReadError> {
+        let mut jobs = Vec::new();
+        for id in active_ids(&self.cluster)? {
+            if let Some(job) = self.scan(&id)? {
+                jobs.push(job);
+            }
+        }
+        jobs.sort_by(|a, b| a.created_at_ms.cmp(&b.created_at_ms).then(a.id.cmp(&b.id)));
+        Ok(jobs)
+    }
+
+    /// What a node last reported (capacity, running jobs, proximity).
+    pub fn node_report(&self, id: u64) -> Result<Option<NodeReport>, ReadError> {
+        Self::get(&self.cluster, &apply_scans::report_key(id))
+    }
+
+    /// The last due time the scheduler started for a source's schedule.
+    pub fn schedule_last(&self, source: &str) -> Result<Option<Millis>, ReadError> {
+        Self::get(&self.cluster, &apply_scans::schedule_key(source))
     }
 
     /// The node registry, ordered by id (removed nodes included).
@@ -318,8 +352,13 @@ impl StateMachineStore {
                     corrections: keys(&self.governance, correction_key(&prefix))?,
                     findings: keys(&self.governance, finding_key(&prefix))?,
                     meta: keys(&self.governance, meta_key(&prefix))?,
+                    active: Vec::new(),
                 }
             }
+            Some(Command::NodeHeartbeat { .. }) => Doomed {
+                active: active_ids(&self.cluster).map_err(sm_read_err)?,
+                ..Doomed::default()
+            },
             // A check replaces an asset's findings: the stored ones are listed first.
             Some(Command::SyncFindings { asset_id, .. }) => Doomed {
                 findings: self
@@ -381,7 +420,7 @@ impl StateMachineStore {
     }
 }
 
-type TxResult<T> = Result<T, ConflictableTransactionError<CodecError>>;
+pub(super) type TxResult<T> = Result<T, ConflictableTransactionError<CodecError>>;
 
 /// Marks the policy set changed, so checkers reload it.
 fn bump_policy_revision(governance: &TransactionalTree) -> TxResult<()> {
@@ -399,7 +438,7 @@ fn audit(governance: &TransactionalTree, mut event: AuditEvent) -> TxResult<()> 
     tx_put(governance, &audit_key(seq), &event)
 }
 
-fn tx_get<T: serde::de::DeserializeOwned>(
+pub(super) fn tx_get<T: serde::de::DeserializeOwned>(
     tree: &TransactionalTree,
     key: &str,
 ) -> TxResult<Option<T>> {
@@ -411,7 +450,7 @@ fn tx_get<T: serde::de::DeserializeOwned>(
     }
 }
 
-fn tx_put<T: Serialize>(tree: &TransactionalTree, key: &str, value: &T) -> TxResult<()> {
+pub(super) fn tx_put<T: Serialize>(tree: &TransactionalTree, key: &str, value: &T) -> TxResult<()> {
     let bytes = encode(value).map_err(ConflictableTransactionError::Abort)?;
     tree.insert(key.as_bytes(), bytes)?;
     Ok(())
@@ -426,15 +465,67 @@ struct Doomed {
     findings: Vec<sled::IVec>,
     /// Owners and tags of a removed source's tables.
     meta: Vec<sled::IVec>,
+    /// The ids of the jobs not ended yet (for a heartbeat's lease renewals).
+    active: Vec<String>,
 }
 
 /// The state machine's tables inside one transaction.
-struct Trees<'a> {
-    sources: &'a TransactionalTree,
-    tables: &'a TransactionalTree,
-    scans: &'a TransactionalTree,
-    cluster: &'a TransactionalTree,
-    governance: &'a TransactionalTree,
+pub(super) struct Trees<'a> {
+    pub(super) sources: &'a TransactionalTree,
+    pub(super) tables: &'a TransactionalTree,
+    pub(super) scans: &'a TransactionalTree,
+    pub(super) cluster: &'a TransactionalTree,
+    pub(super) governance: &'a TransactionalTree,
+}
+
+/// Inserts or replaces one table asset (a `PutTable`, or a scan's table output): columns
+/// the new version lacks stay, marked deleted; stewards' corrections are re-applied.
+pub(super) fn put_table(trees: &Trees<'_>, table: &TableAsset) -> TxResult<CommandResult> {
+    let Trees {
+        sources,
+        tables,
+        governance,
+        ..
+    } = *trees;
+    Ok(if sources.get(table.source.as_bytes())?.is_none() {
+        CommandResult::NotFound(format!("source `{}`", table.source))
+    } else {
+        let mut table = table.clone();
+        table.deleted_at_ms = None;
+        // Columns the source dropped stay in the catalog, marked deleted (at most
+        // MAX_DELETED_COLUMNS of them, newest first: schemas inferred from samples
+        // or dynamic keys must not grow an entry without bound).
+        if let Some(old) = tx_get::<TableAsset>(tables, &table.id)? {
+            let mut gone: Vec<_> = old
+                .columns
+                .into_iter()
+                .filter(|c| !table.columns.iter().any(|n| n.name == c.name))
+                .collect();
+            gone.sort_by_key(|c| std::cmp::Reverse(c.deleted_at_ms.unwrap_or(u64::MAX)));
+            gone.truncate(MAX_DELETED_COLUMNS);
+            for c in gone {
+                let at = c.deleted_at_ms.unwrap_or(table.scanned_at_ms);
+                table.columns.push(pursight_actors::domain::Column {
+                    deleted_at_ms: Some(at),
+                    ..c
+                });
+            }
+        }
+        // Steward corrections outlive every rescan. Columns carried over as deleted
+        // already hold their corrected classifications.
+        for i in 0..table.columns.len() {
+            if table.columns[i].deleted_at_ms.is_some() {
+                continue;
+            }
+            let key = correction_key(&table.column_id(&table.columns[i].name));
+            if let Some(mut cc) = tx_get::<ColumnCorrections>(governance, &key)? {
+                cc.apply_to_scan(&mut table.columns[i]);
+                tx_put(governance, &key, &cc)?;
+            }
+        }
+        tx_put(tables, &table.id, &table)?;
+        CommandResult::Done
+    })
 }
 
 /// The business rules of every command. Deterministic: reads only the state and the command.
@@ -442,9 +533,9 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
     let Trees {
         sources,
         tables,
-        scans,
         cluster,
         governance,
+        ..
     } = *trees;
     Ok(match cmd {
         Command::PutSource(source) => {
@@ -475,109 +566,29 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                 CommandResult::Done
             }
         }
-        Command::CreateScan(job) => {
-            if sources.get(job.source.as_bytes())?.is_none() {
-                CommandResult::NotFound(format!("source `{}`", job.source))
-            } else if scans.get(job.id.as_bytes())?.is_some() {
-                CommandResult::Conflict(format!("scan `{}` already exists", job.id))
-            } else {
-                tx_put(scans, &job.id, job)?;
-                CommandResult::Scan(job.clone())
-            }
-        }
-        Command::UpdateScan {
+        Command::CreateScan(job) => apply_scans::create(trees, job)?,
+        Command::AssignScan {
             id,
-            state,
-            node,
-            progress,
-            error,
+            attempt,
+            node: _,
+            lease_ms,
+            placement,
             at_ms,
-        } => match tx_get::<ScanJob>(scans, id)? {
-            None => CommandResult::NotFound(format!("scan `{id}`")),
-            Some(job) if job.state.is_terminal() => {
-                CommandResult::Conflict(format!("scan `{id}` is already {}", job.state))
-            }
-            Some(mut job) => {
-                job.state = *state;
-                job.node = node.or(job.node);
-                job.progress = progress.clone();
-                job.error = error.clone();
-                if *state == ScanState::Running && job.started_at_ms.is_none() {
-                    job.started_at_ms = Some(*at_ms);
-                }
-                if state.is_terminal() {
-                    job.finished_at_ms = Some(*at_ms);
-                }
-                tx_put(scans, id, &job)?;
-                CommandResult::Scan(job)
-            }
-        },
-        Command::PutTable(table) => {
-            if sources.get(table.source.as_bytes())?.is_none() {
-                CommandResult::NotFound(format!("source `{}`", table.source))
-            } else {
-                let mut table = table.clone();
-                table.deleted_at_ms = None;
-                // Columns the source dropped stay in the catalog, marked deleted (at most
-                // MAX_DELETED_COLUMNS of them, newest first: schemas inferred from samples
-                // or dynamic keys must not grow an entry without bound).
-                if let Some(old) = tx_get::<TableAsset>(tables, &table.id)? {
-                    let mut gone: Vec<_> = old
-                        .columns
-                        .into_iter()
-                        .filter(|c| !table.columns.iter().any(|n| n.name == c.name))
-                        .collect();
-                    gone.sort_by_key(|c| std::cmp::Reverse(c.deleted_at_ms.unwrap_or(u64::MAX)));
-                    gone.truncate(MAX_DELETED_COLUMNS);
-                    for c in gone {
-                        let at = c.deleted_at_ms.unwrap_or(table.scanned_at_ms);
-                        table.columns.push(pursight_actors::domain::Column {
-                            deleted_at_ms: Some(at),
-                            ..c
-                        });
-                    }
-                }
-                // Steward corrections outlive every rescan. Columns carried over as deleted
-                // already hold their corrected classifications.
-                for i in 0..table.columns.len() {
-                    if table.columns[i].deleted_at_ms.is_some() {
-                        continue;
-                    }
-                    let key = correction_key(&table.column_id(&table.columns[i].name));
-                    if let Some(mut cc) = tx_get::<ColumnCorrections>(governance, &key)? {
-                        cc.apply_to_scan(&mut table.columns[i]);
-                        tx_put(governance, &key, &cc)?;
-                    }
-                }
-                tx_put(tables, &table.id, &table)?;
-                CommandResult::Done
-            }
+        } => apply_scans::assign(trees, id, *attempt, *lease_ms, placement, *at_ms)?,
+        Command::ScanWaiting { id, reason } => apply_scans::waiting(trees, id, reason)?,
+        Command::ScanOutput {
+            id,
+            attempt,
+            node,
+            seq,
+            output,
+            at_ms,
+        } => apply_scans::output(trees, id, *attempt, *node, *seq, output, *at_ms)?,
+        Command::StartScheduledScan { job, due_ms } => {
+            apply_scans::start_scheduled(trees, job, *due_ms)?
         }
-        Command::MarkTablesDeleted { source, ids, at_ms } => {
-            let prefix = format!("{}.", id_segment(source));
-            for id in ids.iter().filter(|id| id.starts_with(&prefix)) {
-                if let Some(mut t) = tx_get::<TableAsset>(tables, id)?
-                    && t.deleted_at_ms.is_none()
-                {
-                    t.deleted_at_ms = Some(*at_ms);
-                    tx_put(tables, id, &t)?;
-                }
-            }
-            CommandResult::Done
-        }
-        Command::CancelScan { id, at_ms } => match tx_get::<ScanJob>(scans, id)? {
-            None => CommandResult::NotFound(format!("scan `{id}`")),
-            Some(job) if job.state.is_terminal() => {
-                CommandResult::Conflict(format!("scan `{id}` is already {}", job.state))
-            }
-            Some(mut job) => {
-                job.state = ScanState::Cancelled;
-                job.finished_at_ms = Some(*at_ms);
-                job.error = Some("cancelled".into());
-                tx_put(scans, id, &job)?;
-                CommandResult::Scan(job)
-            }
-        },
+        Command::PutTable(table) => put_table(trees, table)?,
+        Command::CancelScan { id, at_ms } => apply_scans::cancel(trees, id, *at_ms)?,
         Command::CorrectClassifications {
             table_id,
             column,
@@ -839,7 +850,12 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                 }
             }
         }
-        Command::NodeHeartbeat { id, version, at_ms } => {
+        Command::NodeHeartbeat {
+            id,
+            version,
+            at_ms,
+            report,
+        } => {
             let key = node_key(*id);
             match tx_get::<NodeRecord>(cluster, &key)? {
                 None => CommandResult::NotFound(format!("node {id}")),
@@ -851,6 +867,7 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                     r.last_heartbeat_ms = r.last_heartbeat_ms.max(Some(*at_ms));
                     r.version = version.clone();
                     tx_put(cluster, &key, &r)?;
+                    apply_scans::report(cluster, trees, *id, report, *at_ms, &doomed.active)?;
                     CommandResult::Done
                 }
             }

@@ -35,12 +35,48 @@ fn sled_storage_passes_the_openraft_suite() {
     Suite::test_all(SledBuilder).expect("openraft storage suite");
 }
 
+fn assign(id: &str, node: u64, attempt: u32, at_ms: u64) -> Command {
+    Command::AssignScan {
+        id: id.into(),
+        attempt,
+        node,
+        lease_ms: pursight_actors::jobs::LEASE_MS,
+        placement: pursight_actors::domain::Placement {
+            attempt,
+            node,
+            at_ms,
+            site: None,
+            in_site: false,
+            rtt_ms: None,
+            reason: "test".into(),
+        },
+        at_ms,
+    }
+}
+
+fn output(id: &str, node: u64, attempt: u32, seq: u64, state: ScanState, at_ms: u64) -> Command {
+    Command::ScanOutput {
+        id: id.into(),
+        attempt,
+        node,
+        seq,
+        output: pursight_actors::domain::ScanOutput::State {
+            state,
+            progress: ScanProgress::default(),
+            error: None,
+        },
+        at_ms,
+    }
+}
+
 fn source(id: &str) -> Source {
     Source {
         id: id.into(),
         kind: SourceKind::Sqlite,
         uri: format!("sqlite:///tmp/{id}.db"),
         site: None,
+        residency: Default::default(),
+        schedule: None,
         created_at_ms: 1,
         sample: None,
         sealed_password: None,
@@ -122,34 +158,18 @@ async fn commands_apply_their_rules_and_survive_a_restart() {
             node.propose(Command::PutTable(table("nope", "t"))).await,
             Ok(CommandResult::NotFound(_))
         ));
-        let job = ScanJob {
-            id: "j1".into(),
-            source: "crm".into(),
-            state: ScanState::Queued,
-            node: None,
-            attempt: 1,
-            progress: ScanProgress::default(),
-            error: None,
-            created_at_ms: 5,
-            started_at_ms: None,
-            finished_at_ms: None,
-            force: false,
-        };
+        let job = ScanJob::queued("j1".into(), "crm".into(), false, 5);
         node.propose(Command::CreateScan(job)).await.expect("scan");
-        let done = |state| Command::UpdateScan {
-            id: "j1".into(),
-            state,
-            node: Some(1),
-            progress: ScanProgress::default(),
-            error: None,
-            at_ms: 9,
-        };
+        assert_eq!(node.reader().active_scans().expect("active").len(), 1);
+        node.propose(assign("j1", 1, 1, 6)).await.expect("assign");
         assert!(
-            matches!(node.propose(done(ScanState::Done)).await, Ok(CommandResult::Scan(j)) if j.finished_at_ms == Some(9))
+            matches!(node.propose(output("j1", 1, 1, 1, ScanState::Done, 9)).await, Ok(CommandResult::Scan(j)) if j.finished_at_ms == Some(9))
         );
+        assert!(node.reader().active_scans().expect("active").is_empty());
         // Terminal jobs never move again.
         assert!(matches!(
-            node.propose(done(ScanState::Running)).await,
+            node.propose(output("j1", 1, 1, 2, ScanState::Running, 10))
+                .await,
             Ok(CommandResult::Conflict(_))
         ));
         // Removing a source removes its tables, not those of a source sharing its prefix.
@@ -409,5 +429,144 @@ async fn corrections_survive_rescans_snapshots_and_go_with_their_source() {
             .is_none()
     );
     assert_eq!(node.reader().audit(0, 100).expect("audit").len(), 4);
+    node.shutdown().await;
+}
+
+/// Table output of a scan attempt.
+fn table_output(id: &str, node: u64, attempt: u32, seq: u64, t: TableAsset) -> Command {
+    Command::ScanOutput {
+        id: id.into(),
+        attempt,
+        node,
+        seq,
+        output: pursight_actors::domain::ScanOutput::Table(Box::new(t)),
+        at_ms: 50,
+    }
+}
+
+fn heartbeat(id: u64, at_ms: u64, running: &[(&str, u32)]) -> Command {
+    Command::NodeHeartbeat {
+        id,
+        version: "test".into(),
+        at_ms,
+        report: pursight_actors::node_registry::NodeReport {
+            capacity: 2,
+            running: running.iter().map(|(j, a)| (j.to_string(), *a)).collect(),
+            ..Default::default()
+        },
+    }
+}
+
+#[tokio::test]
+async fn scan_attempts_are_leased_applied_once_and_stale_ones_refused() {
+    use pursight_actors::jobs::LEASE_MS;
+    use pursight_actors::node_registry::NodeRecord;
+    let dir = TempDir::new().expect("tempdir");
+    let db = reopen(dir.path()).await;
+    let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000), Network::Standalone)
+        .await
+        .expect("start");
+    node.propose(Command::PutSource(source("crm")))
+        .await
+        .expect("source");
+    for id in [4, 5] {
+        let rec = NodeRecord {
+            id,
+            role: pursight_mesh::Role::Edge,
+            site: Some("a".into()),
+            mesh_addr: "127.0.0.1:1".into(),
+            admin_addr: "127.0.0.1:2".into(),
+            version: "test".into(),
+            joined_at_ms: 0,
+            last_heartbeat_ms: Some(0),
+            removed_at_ms: None,
+        };
+        node.propose(Command::RegisterNode(rec))
+            .await
+            .expect("node");
+    }
+    let job = ScanJob::queued("j".into(), "crm".into(), false, 0);
+    node.propose(Command::CreateScan(job)).await.expect("scan");
+    // Attempt 1 on node 4; a second placement while the lease holds is refused.
+    assert!(matches!(
+        node.propose(assign("j", 4, 1, 10)).await,
+        Ok(CommandResult::Scan(_))
+    ));
+    assert!(matches!(
+        node.propose(assign("j", 5, 2, 11)).await,
+        Ok(CommandResult::Conflict(_))
+    ));
+    assert!(matches!(
+        node.propose(output("j", 4, 1, 1, ScanState::Running, 20))
+            .await,
+        Ok(CommandResult::Scan(_))
+    ));
+    // Node 4 heartbeats with the job: the lease moves on.
+    node.propose(heartbeat(4, 10_000, &[("j", 1)]))
+        .await
+        .expect("hb");
+    let j = node.reader().scan("j").expect("read").expect("job");
+    assert_eq!(j.lease_until_ms, Some(10_000 + LEASE_MS));
+    // Its table arrives, then again (an outbox retry): stored once.
+    let t = table("crm", "customers");
+    assert!(matches!(
+        node.propose(table_output("j", 4, 1, 2, t.clone())).await,
+        Ok(CommandResult::Scan(j)) if j.applied_seq == 2
+    ));
+    assert_eq!(
+        node.propose(table_output("j", 4, 1, 2, t.clone()))
+            .await
+            .expect("dup"),
+        CommandResult::Done
+    );
+    // Node 4 goes silent; after the lease the job moves to node 5 as attempt 2.
+    assert!(matches!(
+        node.propose(assign("j", 5, 2, 10_000 + LEASE_MS)).await,
+        Ok(CommandResult::Scan(j)) if j.node == Some(5) && j.attempt == 2 && j.applied_seq == 0
+    ));
+    // Node 4's late results are refused; node 5's apply.
+    assert!(matches!(
+        node.propose(table_output("j", 4, 1, 3, t.clone())).await,
+        Ok(CommandResult::Conflict(why)) if why.contains("superseded")
+    ));
+    assert!(matches!(
+        node.propose(output("j", 5, 2, 1, ScanState::Done, 40_000)).await,
+        Ok(CommandResult::Scan(j)) if j.state == ScanState::Done
+    ));
+    assert_eq!(node.reader().tables().expect("tables").len(), 1);
+
+    // A node that restarted lists no job: its running one loses its lease at once.
+    let job = ScanJob::queued("k".into(), "crm".into(), false, 0);
+    node.propose(Command::CreateScan(job)).await.expect("scan");
+    node.propose(assign("k", 5, 1, 50_000))
+        .await
+        .expect("assign");
+    node.propose(output("k", 5, 1, 1, ScanState::Running, 50_001))
+        .await
+        .expect("running");
+    node.propose(heartbeat(5, 50_100, &[])).await.expect("hb");
+    let k = node.reader().scan("k").expect("read").expect("job");
+    assert!(k.lease_expired(50_100), "{k:?}");
+
+    // A scheduled scan starts once per due time, whichever leader proposes it.
+    let mut s = ScanJob::queued("s1".into(), "crm".into(), false, 0);
+    s.scheduled_at_ms = Some(60_000);
+    let start = |job: ScanJob| Command::StartScheduledScan {
+        job,
+        due_ms: 60_000,
+    };
+    assert!(matches!(
+        node.propose(start(s.clone())).await,
+        Ok(CommandResult::Scan(_))
+    ));
+    s.id = "s2".into();
+    assert!(matches!(
+        node.propose(start(s)).await,
+        Ok(CommandResult::Conflict(_))
+    ));
+    assert_eq!(
+        node.reader().schedule_last("crm").expect("last"),
+        Some(60_000)
+    );
     node.shutdown().await;
 }
