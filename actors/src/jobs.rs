@@ -102,6 +102,8 @@ impl ScanJob {
     /// state also renews the lease: the node is evidently working on it.
     pub fn apply_state(&mut self, output: &ScanOutput, seq: u64, at_ms: Millis) {
         self.applied_seq = seq;
+        // Its node is heard from: whatever the scheduler waited for is over.
+        self.waiting = None;
         let ScanOutput::State {
             state,
             progress,

@@ -4,6 +4,8 @@
 //! The binary comes from `PURSIGHT_BIN` or the path the caller passes (tests in the node
 //! crate pass `CARGO_BIN_EXE_pursight`).
 
+pub mod proxy;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -136,26 +138,39 @@ impl NodeProcess {
         join_token: &str,
         snapshot_every: u64,
     ) -> Result<Self, HarnessError> {
+        Self::join_as(bin, dir, seed, join_token, None, snapshot_every)
+    }
+
+    /// `join` with `--role` (the role the token must be for: `edge` for an edge node).
+    pub fn join_as(
+        bin: &Path,
+        dir: &Path,
+        seed: &str,
+        join_token: &str,
+        role: Option<&str>,
+        snapshot_every: u64,
+    ) -> Result<Self, HarnessError> {
         let (admin, mesh) = (free_port()?, free_port()?);
         let (admin, mesh) = (format!("127.0.0.1:{admin}"), format!("127.0.0.1:{mesh}"));
         let data = dir.to_string_lossy().into_owned();
-        run_cli(
-            bin,
-            &[
-                "--data",
-                &data,
-                "join",
-                "--token",
-                join_token,
-                "--seed",
-                seed,
-                "--mesh-listen",
-                &mesh,
-                "--admin-listen",
-                &admin,
-                "--no-start",
-            ],
-        )?;
+        let mut args = vec![
+            "--data",
+            &data,
+            "join",
+            "--token",
+            join_token,
+            "--seed",
+            seed,
+            "--mesh-listen",
+            &mesh,
+            "--admin-listen",
+            &admin,
+            "--no-start",
+        ];
+        if let Some(role) = role {
+            args.extend(["--role", role]);
+        }
+        run_cli(bin, &args)?;
         Self::clustered(bin, dir, &admin, mesh, snapshot_every)
     }
 
@@ -189,9 +204,20 @@ impl NodeProcess {
         role: &str,
         ttl_secs: u64,
     ) -> Result<String, HarnessError> {
+        self.join_token_in(http, role, None, ttl_secs).await
+    }
+
+    /// A join token for `role` in `site` (an edge node's token names its site).
+    pub async fn join_token_in(
+        &self,
+        http: &reqwest::Client,
+        role: &str,
+        site: Option<&str>,
+        ttl_secs: u64,
+    ) -> Result<String, HarnessError> {
         let v: serde_json::Value = self
             .request(http, reqwest::Method::POST, "/api/v1/tokens")
-            .json(&serde_json::json!({"kind": "join", "role": role, "ttl_secs": ttl_secs}))
+            .json(&serde_json::json!({"kind": "join", "role": role, "ttl_secs": ttl_secs, "site": site}))
             .send()
             .await?
             .error_for_status()?
@@ -248,6 +274,36 @@ impl NodeProcess {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Err(HarnessError::NotReady(timeout, self.log()))
+    }
+
+    /// The process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Cuts (or, with `drop = false`, restores) this node's mesh link to `peer`, in both
+    /// directions as this node sees them (needs `--test-fault-injection`).
+    pub async fn set_link(
+        &self,
+        http: &reqwest::Client,
+        peer: u64,
+        drop: bool,
+    ) -> Result<(), HarnessError> {
+        self.request(http, reqwest::Method::PUT, "/api/v1/test/faults")
+            .json(&serde_json::json!({"peer": peer, "drop": drop, "delay_ms": 0, "loss": 0.0}))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
+    }
+
+    /// Clears every injected fault of this node.
+    pub async fn heal(&self, http: &reqwest::Client) -> Result<(), HarnessError> {
+        self.request(http, reqwest::Method::DELETE, "/api/v1/test/faults")
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
     }
 
     /// The process's log so far.

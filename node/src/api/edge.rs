@@ -64,5 +64,5 @@ async fn readyz(State(st): State<EdgeState>) -> Response {
 }
 
 async fn status(State(st): State<EdgeState>) -> Json<EdgeStatus> {
-    Json(st.edge.status())
+    Json(st.edge.status().await)
 }

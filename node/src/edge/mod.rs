@@ -98,7 +98,7 @@ pub struct EdgeStatus {
     pub last_error: Option<String>,
     /// Scan outputs waiting to be delivered.
     pub outbox: u64,
-    /// Jobs (id, attempt) this node runs.
+    /// Jobs (id, attempt) this node's actors hold now.
     pub running: Vec<(String, u32)>,
     pub delivered: u64,
     pub refused: u64,
@@ -212,14 +212,18 @@ impl EdgeNode {
         }))
     }
 
-    /// What `GET /api/v1/edge` shows.
-    pub fn status(&self) -> EdgeStatus {
+    /// What `GET /api/v1/edge` shows: the jobs its actors hold right now, its outbox, and
+    /// how the last exchanges with the cluster went.
+    pub async fn status(&self) -> EdgeStatus {
+        let running =
+            ractor::call_t!(self.supervisor, SupervisorMsg::Running, 2_000).unwrap_or_default();
         let mut s = self
             .status
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         s.outbox = self.link.outbox().len();
+        s.running = running;
         s
     }
 
@@ -370,7 +374,6 @@ impl Syncer {
         st.connected_via = Some(core);
         st.last_sync_ms = Some(now_ms());
         st.last_error = None;
-        st.running = held;
         Ok(())
     }
 
