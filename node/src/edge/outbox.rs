@@ -115,6 +115,11 @@ impl Outbox {
         self.tree.len() as u64
     }
 
+    /// Whether nothing waits.
+    pub fn is_empty(&self) -> bool {
+        self.tree.is_empty()
+    }
+
     /// The (job, attempt) pairs with items waiting.
     pub fn pending_jobs(&self) -> Vec<(String, u32)> {
         let pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
