@@ -22,6 +22,10 @@ pub enum ClusterError {
     Rejected(String),
 }
 
+/// How far past an earlier run's last known output a rerun of the same attempt starts:
+/// beyond any output that run may still have in flight.
+pub const RERUN_SEQ_MARGIN: u64 = 1 << 20;
+
 /// A cataloged table as a scan sees it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KnownTable {
@@ -53,6 +57,18 @@ pub trait Cluster: Send + Sync + 'static {
             output,
             at_ms: now_ms(),
         })
+    }
+
+    /// Where a run of scan attempt `job` starts numbering its outputs: 0 for a first run;
+    /// past anything an earlier run of the same attempt wrote (a crashed scanner pool, a
+    /// restarted edge node), so the new outputs are never taken for duplicates.
+    fn first_seq(&self, job: &ScanJob) -> u64 {
+        match self.scan(&job.id) {
+            Ok(Some(j)) if j.attempt == job.attempt && j.applied_seq > 0 => {
+                j.applied_seq.saturating_add(RERUN_SEQ_MARGIN)
+            }
+            _ => 0,
+        }
     }
 
     /// Whether a scan on this node checks policies on what it cataloged. An edge node holds

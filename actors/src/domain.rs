@@ -460,6 +460,10 @@ pub struct ScanJob {
     /// numbered, so one delivered twice is applied once.
     #[serde(default)]
     pub applied_seq: u64,
+    /// Outputs applied for the current attempt: never more than `applied_seq` (each number
+    /// is applied once), which the chaos harness checks.
+    #[serde(default)]
+    pub outputs_applied: u64,
     /// Why the job is not running yet (no live node in a strict site...).
     #[serde(default)]
     pub waiting: Option<String>,
@@ -488,6 +492,7 @@ impl ScanJob {
             force,
             lease_until_ms: None,
             applied_seq: 0,
+            outputs_applied: 0,
             waiting: None,
             placements: Vec::new(),
             scheduled_at_ms: None,
@@ -668,6 +673,9 @@ pub enum Command {
         column: Option<String>,
         owner: Option<String>,
         tags: Vec<(String, Option<String>)>,
+        /// Applied only if the stored meta is at this version (`If-Match`); `Conflict`
+        /// otherwise.
+        if_version: Option<u64>,
         by: String,
         at_ms: Millis,
     },
@@ -716,6 +724,12 @@ pub enum CommandResult {
     },
     /// A join token was refused.
     TokenRefused(TokenRefusal),
+    /// An asset's owner and tags after the change, with their new version.
+    Meta(crate::compliance::custom::AssetMeta),
+    /// Not applied: a conditional update found another version.
+    VersionMismatch {
+        current: u64,
+    },
 }
 
 #[cfg(test)]

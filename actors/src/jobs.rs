@@ -61,6 +61,7 @@ impl ScanJob {
         self.state = ScanState::Assigned;
         self.lease_until_ms = Some(placement.at_ms.saturating_add(lease_ms));
         self.applied_seq = 0;
+        self.outputs_applied = 0;
         self.waiting = None;
         self.placements.push(placement);
         if self.placements.len() > MAX_PLACEMENTS {
@@ -69,12 +70,13 @@ impl ScanJob {
         }
     }
 
-    /// Renews the lease when `node` still holds attempt `attempt`.
+    /// Renews the lease when `node` still holds attempt `attempt` (never shortening it).
     pub fn renew(&mut self, node: u64, attempt: u32, at_ms: Millis) -> bool {
         if self.state.is_terminal() || self.node != Some(node) || self.attempt != attempt {
             return false;
         }
-        self.lease_until_ms = Some(at_ms.saturating_add(LEASE_MS));
+        let until = at_ms.saturating_add(LEASE_MS);
+        self.lease_until_ms = Some(self.lease_until_ms.map_or(until, |l| l.max(until)));
         true
     }
 
@@ -98,10 +100,11 @@ impl ScanJob {
         OutputVerdict::Apply
     }
 
-    /// Applies a state output (after [`Self::check_output`] said `Apply`). Reporting any
-    /// state also renews the lease: the node is evidently working on it.
+    /// Counts an applied output (after [`Self::check_output`] said `Apply`) and, for a state
+    /// output, moves the job on; a state output also renews the lease (never shortening it).
     pub fn apply_state(&mut self, output: &ScanOutput, seq: u64, at_ms: Millis) {
         self.applied_seq = seq;
+        self.outputs_applied += 1;
         // Its node is heard from: whatever the scheduler waited for is over.
         self.waiting = None;
         let ScanOutput::State {
@@ -128,7 +131,10 @@ impl ScanJob {
             self.finished_at_ms = Some(at_ms);
             self.lease_until_ms = None;
         } else {
-            self.lease_until_ms = Some(at_ms.saturating_add(LEASE_MS));
+            // Never shortened: a backlog of outputs stamped during an outage must not
+            // undo the renewal of the heartbeat that came before it.
+            let until = at_ms.saturating_add(LEASE_MS);
+            self.lease_until_ms = Some(self.lease_until_ms.map_or(until, |l| l.max(until)));
         }
     }
 }
@@ -200,6 +206,16 @@ mod tests {
             job.check_assign(3, u64::MAX).is_err(),
             "a finished job stays"
         );
+    }
+
+    #[test]
+    fn late_outputs_never_shorten_a_lease() {
+        let mut job = ScanJob::queued("s1".into(), "crm".into(), false, 0);
+        job.assign(placed(4, 1, 10), LEASE_MS);
+        assert!(job.renew(4, 1, 100_000));
+        // Stamped long ago (an outbox delivered after an outage).
+        job.apply_state(&state(ScanState::Running), 1, 20);
+        assert_eq!(job.lease_until_ms, Some(100_000 + LEASE_MS));
     }
 
     #[test]

@@ -48,9 +48,42 @@ pub struct NodeReport {
     pub peers: Vec<(u64, f64)>,
     /// Scan outputs waiting in its outbox (edge nodes), to watch a WAN outage drain.
     pub outbox: u64,
+    /// When the node took the report, by its own clock (compared only with times it
+    /// stamped itself).
+    pub taken_at_ms: Millis,
+    /// `running` is the whole list (the actors answered): only then may jobs missing from
+    /// it be taken as lost.
+    pub complete: bool,
 }
 
+/// Bounds on what a report may carry (it is replicated with every heartbeat).
+const MAX_REPORTED: usize = 4_096;
+
 impl NodeReport {
+    /// The report with its numbers made safe to place by: capacity 1 to 64, round trips
+    /// finite and not negative, lists bounded. A node cannot attract work by lying beyond
+    /// that.
+    pub fn sanitized(&self) -> NodeReport {
+        let ok = |ms: f64| ms.is_finite() && ms >= 0.0;
+        let mut r = self.clone();
+        r.capacity = r.capacity.clamp(1, 64);
+        r.running.truncate(MAX_REPORTED);
+        r.sources.truncate(MAX_REPORTED);
+        r.peers.truncate(MAX_REPORTED);
+        r.peers.retain(|(_, ms)| ok(*ms));
+        for p in &mut r.sources {
+            if p.rtt_ms.is_some_and(|ms| !ok(ms)) {
+                p.rtt_ms = None;
+                p.error = Some("invalid measurement".into());
+            }
+            p.source.truncate(128);
+            if let Some(e) = &mut p.error {
+                e.truncate(256);
+            }
+        }
+        r
+    }
+
     /// The node's measured proximity to `source`, if it probed it.
     pub fn proximity(&self, source: &str) -> Option<&SourceProximity> {
         self.sources.iter().find(|p| p.source == source)

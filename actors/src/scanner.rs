@@ -152,6 +152,7 @@ impl DiscardHandler<String, ScanRequest> for QueueFull {
             crate::supervisor::fail_job(shared.cluster.as_ref(), &scan, &why).await;
             let _ = shared.supervisor.cast(SupervisorMsg::ScanEnded {
                 job_id: scan.id.clone(),
+                attempt: scan.attempt,
             });
         });
     }
@@ -194,7 +195,7 @@ impl Worker for ScanWorker {
         let mut run = ScanRun {
             cluster: st.cluster.as_ref(),
             job: &scan,
-            seq: 0,
+            seq: st.cluster.first_seq(&scan),
             superseded: false,
             progress: ScanProgress::default(),
             last_report: Instant::now(),
@@ -214,6 +215,7 @@ impl Worker for ScanWorker {
                 // The supervisor counts the crash before anyone can see the job failed.
                 let _ = st.supervisor.cast(SupervisorMsg::ScanCrashed {
                     job_id: scan.id.clone(),
+                    attempt: scan.attempt,
                     reason: reason.clone(),
                 });
                 crate::supervisor::fail_job(
@@ -232,6 +234,7 @@ impl Worker for ScanWorker {
                 metrics::counter!("pursight_scans_total", "state" => "cancelled").increment(1);
                 let _ = st.supervisor.cast(SupervisorMsg::ScanEnded {
                     job_id: scan.id.clone(),
+                    attempt: scan.attempt,
                 });
                 return Ok(job.key);
             }
@@ -250,6 +253,7 @@ impl Worker for ScanWorker {
         run.report(state, error).await;
         let _ = st.supervisor.cast(SupervisorMsg::ScanEnded {
             job_id: scan.id.clone(),
+            attempt: scan.attempt,
         });
         Ok(job.key)
     }

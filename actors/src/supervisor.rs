@@ -84,12 +84,16 @@ pub enum SupervisorMsg {
     /// Run a job already recorded as queued in the cluster.
     StartScan(ScanJob),
     /// The scanner finished a job (done or failed) on its own.
-    ScanEnded { job_id: String },
+    ScanEnded { job_id: String, attempt: u32 },
     /// The jobs (id, attempt) this node took and has not finished: its heartbeats renew
     /// their leases.
     Running(RpcReplyPort<Vec<(String, u32)>>),
     /// A scan panicked (its job is already failed): counts as a scanner restart.
-    ScanCrashed { job_id: String, reason: String },
+    ScanCrashed {
+        job_id: String,
+        attempt: u32,
+        reason: String,
+    },
     /// Restart a child after its backoff.
     Respawn(Child),
     /// Restarts so far, per child.
@@ -250,13 +254,20 @@ impl Actor for RootSupervisor {
                     });
                 }
             }
-            SupervisorMsg::ScanEnded { job_id } => st.in_flight.retain(|j| j.id != job_id),
+            SupervisorMsg::ScanEnded { job_id, attempt } => st
+                .in_flight
+                .retain(|j| j.id != job_id || j.attempt != attempt),
             SupervisorMsg::Running(reply) => {
                 let jobs = st.in_flight.iter().chain(&st.waiting);
                 let _ = reply.send(jobs.map(|j| (j.id.clone(), j.attempt)).collect());
             }
-            SupervisorMsg::ScanCrashed { job_id, reason } => {
-                st.in_flight.retain(|j| j.id != job_id);
+            SupervisorMsg::ScanCrashed {
+                job_id,
+                attempt,
+                reason,
+            } => {
+                st.in_flight
+                    .retain(|j| j.id != job_id || j.attempt != attempt);
                 tracing::error!(actor = "scanner", %reason, "scan worker crashed");
                 metrics::counter!("pursight_actor_restarts_total", "actor" => "scanner")
                     .increment(1);

@@ -4,7 +4,12 @@
 //! The binary comes from `PURSIGHT_BIN` or the path the caller passes (tests in the node
 //! crate pass `CARGO_BIN_EXE_pursight`).
 
+pub mod checks;
+pub mod history;
+pub mod linearizable;
+pub mod nemesis;
 pub mod proxy;
+pub mod run;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -246,7 +251,16 @@ impl NodeProcess {
             .create(true)
             .append(true)
             .open(self.log_path())?;
-        let mut cmd = Command::new(&self.bin);
+        // With setpriv, a node dies with the harness however the harness dies (even
+        // `kill -9`): no process is left behind.
+        let setpriv = Path::new("/usr/bin/setpriv");
+        let mut cmd = if setpriv.exists() {
+            let mut c = Command::new(setpriv);
+            c.args(["--pdeathsig", "KILL", "--"]).arg(&self.bin);
+            c
+        } else {
+            Command::new(&self.bin)
+        };
         cmd.arg("node")
             .arg("--config")
             .arg(self.dir.join("node.toml"))
@@ -274,6 +288,44 @@ impl NodeProcess {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Err(HarnessError::NotReady(timeout, self.log()))
+    }
+
+    /// SIGSTOP (`resume` sends SIGCONT): the process freezes without dying.
+    pub fn pause(&self) -> Result<(), HarnessError> {
+        self.signal("-STOP")
+    }
+
+    /// SIGCONT after `pause`.
+    pub fn resume(&self) -> Result<(), HarnessError> {
+        self.signal("-CONT")
+    }
+
+    fn signal(&self, sig: &str) -> Result<(), HarnessError> {
+        if let Some(pid) = self.pid() {
+            Command::new("kill")
+                .arg(sig)
+                .arg(pid.to_string())
+                .status()?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the node's data folder (its identity and config stay): it must rejoin from
+    /// the others. Only while it is stopped.
+    pub fn wipe_data(&self) -> Result<(), HarnessError> {
+        let data = self.dir.join("data");
+        if data.exists() {
+            std::fs::remove_dir_all(&data)?;
+        }
+        Ok(())
+    }
+
+    /// The node id in its `node.toml`.
+    pub fn node_id(&self) -> Option<u64> {
+        let text = std::fs::read_to_string(self.dir.join("node.toml")).ok()?;
+        text.lines()
+            .find_map(|l| l.strip_prefix("node_id = "))
+            .and_then(|v| v.trim().parse().ok())
     }
 
     /// The process id, while it runs.

@@ -29,6 +29,9 @@ pub enum ServiceError {
     Unavailable(String),
     #[error("{0}")]
     Internal(String),
+    /// A conditional update (`If-Match`) found another version.
+    #[error("{0}")]
+    PreconditionFailed(String),
 }
 
 impl ServiceError {
@@ -40,6 +43,7 @@ impl ServiceError {
             ServiceError::Conflict(_) => "conflict",
             ServiceError::Unavailable(_) => "unavailable",
             ServiceError::Internal(_) => "internal",
+            ServiceError::PreconditionFailed(_) => "precondition_failed",
         }
     }
 }
@@ -566,6 +570,17 @@ impl Node {
         id: &str,
         req: AssetMetaUpdate,
     ) -> Result<AssetMeta, ServiceError> {
+        self.set_asset_meta_if(id, req, None).await
+    }
+
+    /// Sets owner and tags only if the stored meta is at `if_version` (`If-Match`);
+    /// answers `PreconditionFailed` with the current version otherwise.
+    pub async fn set_asset_meta_if(
+        &self,
+        id: &str,
+        req: AssetMetaUpdate,
+        if_version: Option<u64>,
+    ) -> Result<AssetMeta, ServiceError> {
         let by = checked_actor(req.by.as_deref())?;
         let printable =
             |s: &str, max: usize| s.chars().count() <= max && !s.chars().any(char::is_control);
@@ -604,19 +619,23 @@ impl Node {
             column,
             owner: req.owner,
             tags: req.tags.into_iter().collect(),
+            if_version,
             by,
             at_ms: now_ms(),
         };
-        match self.raft.propose(cmd).await? {
-            CommandResult::Done => {}
+        let meta = match self.raft.propose(cmd).await? {
+            CommandResult::Meta(m) => m,
+            CommandResult::VersionMismatch { current } => {
+                return Err(ServiceError::PreconditionFailed(format!(
+                    "the asset's meta is at version {current}, not {}",
+                    if_version.unwrap_or_default()
+                )));
+            }
             other => return Err(unexpected(other)),
-        }
+        };
         self.recheck_table(&table_id).await?;
-        Ok(self
-            .raft
-            .reader()
-            .asset_meta(&table_id)?
-            .unwrap_or_default())
+        // The version this change made, not whatever a later change stored since.
+        Ok(meta)
     }
 
     /// What stewards recorded about a table (owner, tags, column tags).

@@ -44,6 +44,9 @@ impl PolicySettings {
 /// Kept apart from the scanned asset, so rescans never touch it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssetMeta {
+    /// Bumped by every change: `If-Match` on an update compares it.
+    #[serde(default)]
+    pub version: u64,
     pub owner: Option<String>,
     pub tags: std::collections::BTreeMap<String, String>,
     /// Column name → its tags.

@@ -42,7 +42,8 @@ pub(super) fn api_v1(fault_injection: bool) -> Router<AppState> {
         .route("/policies/settings", put(set_policy_settings))
         .route("/policies/{name}", delete(remove_policy))
         .route("/reports/compliance", get(compliance_report))
-        .route("/findings/{id}", put(update_finding));
+        .route("/findings/{id}", put(update_finding))
+        .route("/debug/digest", get(state_digest));
     if fault_injection {
         // Exists only on nodes started with --test-fault-injection.
         router.merge(super::faults::routes())
@@ -242,21 +243,77 @@ async fn correct_classifications(
     Ok(Json(st.node.correct_classifications(&id, body.0).await?))
 }
 
+/// The meta with its version as an `ETag` (`"3"`), for `If-Match`.
+fn with_etag(meta: pursight_actors::compliance::custom::AssetMeta) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let etag = format!("\"{}\"", meta.version);
+    ([(axum::http::header::ETAG, etag)], Json(meta)).into_response()
+}
+
 async fn get_asset_meta(
     State(st): State<AppState>,
     Path(id): Path<String>,
     Q(o): Q<ReadOpts>,
-) -> ApiResult<Json<pursight_actors::compliance::custom::AssetMeta>> {
+) -> ApiResult<axum::response::Response> {
     st.node.read_barrier(o.consistency).await?;
-    Ok(Json(st.node.asset_meta(&id)?))
+    Ok(with_etag(st.node.asset_meta(&id)?))
+}
+
+/// `If-Match: "3"` (or `3`): apply only at that version, else 412.
+fn if_match(headers: &axum::http::HeaderMap) -> ApiResult<Option<u64>> {
+    let Some(v) = headers.get(axum::http::header::IF_MATCH) else {
+        return Ok(None);
+    };
+    v.to_str()
+        .ok()
+        .map(|s| s.trim().trim_start_matches("W/").trim_matches('"'))
+        .and_then(|s| s.parse::<u64>().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "If-Match takes the version from the ETag, e.g. If-Match: \"3\"",
+            )
+        })
 }
 
 async fn set_asset_meta(
     State(st): State<AppState>,
     Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
     body: Body<crate::service::AssetMetaUpdate>,
-) -> ApiResult<Json<pursight_actors::compliance::custom::AssetMeta>> {
-    Ok(Json(st.node.set_asset_meta(&id, body.0).await?))
+) -> ApiResult<axum::response::Response> {
+    let expected = if_match(&headers)?;
+    Ok(with_etag(
+        st.node.set_asset_meta_if(&id, body.0, expected).await?,
+    ))
+}
+
+/// This node's last applied log index and a digest of its replicated state, so replicas
+/// can be compared (the chaos harness's convergence check).
+async fn state_digest(State(st): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+    for _ in 0..20 {
+        if let Some((applied, digest)) = st
+            .node
+            .raft()
+            .reader()
+            .digest()
+            .map_err(|e| ApiError::from(crate::service::ServiceError::from(e)))?
+        {
+            return Ok(Json(serde_json::json!({
+                "node_id": st.node.id(),
+                "applied": applied,
+                "digest": digest,
+            })));
+        }
+        tokio::task::yield_now().await;
+    }
+    Err(ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "the state changed during every attempt to hash it; ask again",
+    ))
 }
 
 async fn classification_types() -> Json<Vec<pursight_actors::taxonomy::TypeInfo>> {

@@ -111,12 +111,22 @@ pub struct Reporter {
 
 impl Reporter {
     /// The jobs this node's actors hold, its measurements and the mesh's round trips.
-    pub async fn report(&self, peers: Vec<pursight_mesh::PeerStats>) -> NodeReport {
-        let running =
-            ractor::call_t!(self.supervisor, SupervisorMsg::Running, 2_000).unwrap_or_default();
+    /// `taken_at_ms` is stamped by the caller before this runs (see the lease rules).
+    pub async fn report(
+        &self,
+        peers: Vec<pursight_mesh::PeerStats>,
+        taken_at_ms: u64,
+    ) -> NodeReport {
+        let running = ractor::call_t!(self.supervisor, SupervisorMsg::Running, 2_000);
+        let complete = running.is_ok();
+        if let Err(e) = &running {
+            tracing::warn!(error = %e, "the actors did not say which jobs they hold");
+        }
         NodeReport {
             capacity: self.capacity,
-            running,
+            running: running.unwrap_or_default(),
+            taken_at_ms,
+            complete,
             sources: self.prober.report(),
             peers: peers
                 .into_iter()
@@ -159,7 +169,7 @@ pub async fn run(raft: RaftNode, me: NodeRecord, reporter: Reporter) {
             // in the report, so it is never mistaken for one this node lost.
             let at_ms = now_ms();
             let peers = raft.mesh().map(|m| m.peers()).unwrap_or_default();
-            let report = reporter.report(peers).await;
+            let report = reporter.report(peers, at_ms).await;
             Command::NodeHeartbeat {
                 id: me.id,
                 version: me.version.clone(),

@@ -115,7 +115,13 @@ pub async fn serve(
         cluster_name: cluster_name.to_string(),
         cert_pem,
         ca_key_pem: (role == Role::Core).then(|| ca.key_pem.clone()),
-        admin_token: admin_token.to_string(),
+        // An edge node is outside the trust boundary of the core: it gets no cluster admin
+        // token (it makes its own for its local endpoint).
+        admin_token: if role == Role::Edge {
+            String::new()
+        } else {
+            admin_token.to_string()
+        },
         secrets_key: secrets_key.to_string(),
         peers: membership::members(raft),
     })
@@ -192,7 +198,13 @@ pub async fn join(opts: &JoinOptions) -> Result<PathBuf, JoinError> {
     if let Some(key) = &resp.ca_key_pem {
         write_secret(&tls_dir.join("ca.key"), key)?;
     }
-    write_secret(&opts.dir.join("admin.token"), &resp.admin_token)?;
+    let admin_token = if resp.admin_token.is_empty() {
+        // An edge node's own token for its local endpoint (status, metrics).
+        super::token::random_hex(24)
+    } else {
+        resp.admin_token.clone()
+    };
+    write_secret(&opts.dir.join("admin.token"), &admin_token)?;
     write_secret(&tls_dir.join("secrets.key"), &resp.secrets_key)?;
     let config = NodeConfig::cluster_member(
         resp.node_id,

@@ -127,6 +127,19 @@ impl pursight_mesh::Service for PeerService {
                         "node {from} cannot ask to add node {id}; a node asks for itself"
                     ))));
                 }
+                // The role its join token granted decides: only a core node votes, and an
+                // edge node is never a member.
+                let allowed = match record.as_ref().map(|r| r.role) {
+                    Some(pursight_mesh::Role::Core) => true,
+                    Some(pursight_mesh::Role::Replica) => !voter,
+                    _ => false,
+                };
+                if !allowed {
+                    return PeerResponse::Member(Err(Refusal::Forbidden(format!(
+                        "node {from} may not join the raft group as {}",
+                        if voter { "a voter" } else { "a learner" }
+                    ))));
+                }
                 PeerResponse::Member(membership::add(&raft, id, &addr, voter).await)
             }
             PeerRequest::RemoveMember { id } => {

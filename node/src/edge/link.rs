@@ -177,6 +177,20 @@ impl Cluster for EdgeLink {
         false
     }
 
+    fn first_seq(&self, job: &ScanJob) -> u64 {
+        let applied = self
+            .cache()
+            .jobs
+            .get(&job.id)
+            .filter(|j| j.attempt == job.attempt)
+            .map_or(0, |j| j.applied_seq);
+        let written = self.outbox.max_seq(&job.id, job.attempt);
+        match applied.max(written) {
+            0 => 0,
+            last => last.saturating_add(pursight_actors::cluster::RERUN_SEQ_MARGIN),
+        }
+    }
+
     fn source(&self, id: &str) -> Result<Option<Source>, ClusterError> {
         Ok(self.cache().sources.get(id).cloned())
     }

@@ -42,8 +42,10 @@ use crate::node::{NodeError, NodeOptions};
 pub const SYNC_EVERY: Duration = Duration::from_secs(2);
 /// How long one call to a core node may take.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one delivery may take: each output is a Raft commit on the core side.
+const DELIVER_TIMEOUT: Duration = Duration::from_secs(30);
 /// Outputs per delivery, and about how many bytes (frames are capped at 16 MiB).
-const BATCH_ITEMS: usize = 64;
+const BATCH_ITEMS: usize = 32;
 const BATCH_BYTES: usize = 4 * 1024 * 1024;
 /// Longest wait between delivery attempts while the cluster is out of reach.
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
@@ -295,10 +297,14 @@ impl Syncer {
     }
 
     /// Sends `req` to the first core node that answers it.
-    async fn call(&self, req: &PeerRequest) -> Result<(u64, PeerResponse), String> {
+    async fn call(
+        &self,
+        req: &PeerRequest,
+        timeout: Duration,
+    ) -> Result<(u64, PeerResponse), String> {
         let mut why = String::from("no core node known");
         for core in self.cores() {
-            match self.mesh.call(core, req, CALL_TIMEOUT).await {
+            match self.mesh.call(core, req, timeout).await {
                 Ok(PeerResponse::NotReady) => why = format!("node {core} is starting"),
                 Ok(PeerResponse::Refused(r)) => why = format!("node {core} refused: {r}"),
                 Ok(resp) => return Ok((core, resp)),
@@ -326,7 +332,7 @@ impl Syncer {
     async fn sync_once(&self, dispatched: &mut HashMap<String, u32>) -> Result<(), String> {
         // Stamped before the report is taken (see the heartbeat's lease rules).
         let at_ms = now_ms();
-        let mut report = self.reporter.report(self.mesh.peers()).await;
+        let mut report = self.reporter.report(self.mesh.peers(), at_ms).await;
         let held = report.running.clone();
         // Jobs with outputs still to deliver keep their lease: the results are on the way.
         for p in self.link.outbox().pending_jobs() {
@@ -341,7 +347,7 @@ impl Syncer {
             watch: self.link.watched(&held),
             report,
         }));
-        let (core, resp) = self.call(&req).await?;
+        let (core, resp) = self.call(&req, CALL_TIMEOUT).await?;
         let reply = match resp {
             PeerResponse::EdgeSync(Ok(reply)) => reply,
             PeerResponse::EdgeSync(Err(r)) => return Err(format!("node {core}: {r}")),
@@ -407,7 +413,9 @@ impl Syncer {
 
     async fn deliver(&self, batch: &[(u64, wire::OutboxItem)]) -> Result<(), String> {
         let items: Vec<wire::OutboxItem> = batch.iter().map(|(_, i)| i.clone()).collect();
-        let (core, resp) = self.call(&PeerRequest::EdgeDeliver(items)).await?;
+        let (core, resp) = self
+            .call(&PeerRequest::EdgeDeliver(items), DELIVER_TIMEOUT)
+            .await?;
         let results = match resp {
             PeerResponse::EdgeDeliver(Ok(r)) => r,
             PeerResponse::EdgeDeliver(Err(r)) => return Err(format!("node {core}: {r}")),

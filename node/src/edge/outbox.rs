@@ -3,7 +3,7 @@
 //! in between loses nothing; a delivery whose answer was lost is sent again and the cluster
 //! applies it once (by job, attempt and sequence number).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -28,6 +28,8 @@ pub struct Outbox {
     next: AtomicU64,
     /// Items per (job, attempt) still waiting: those jobs' leases are renewed.
     pending: Mutex<BTreeMap<(String, u32), u64>>,
+    /// The highest output number written per (job, attempt).
+    max_seq: Mutex<HashMap<(String, u32), u64>>,
 }
 
 impl Outbox {
@@ -38,9 +40,12 @@ impl Outbox {
             None => 1,
         };
         let mut pending = BTreeMap::new();
+        let mut max_seq: HashMap<(String, u32), u64> = HashMap::new();
         for kv in tree.iter() {
             let (_, v) = kv?;
             let item: OutboxItem = decode(&v)?;
+            let seq = max_seq.entry((item.job.clone(), item.attempt)).or_default();
+            *seq = (*seq).max(item.seq);
             *pending.entry((item.job, item.attempt)).or_default() += 1;
         }
         Ok(Outbox {
@@ -48,6 +53,7 @@ impl Outbox {
             tree,
             next: AtomicU64::new(next),
             pending: Mutex::new(pending),
+            max_seq: Mutex::new(max_seq),
         })
     }
 
@@ -62,13 +68,41 @@ impl Outbox {
 
     /// Stores an item durably; returns once it is on disk.
     pub async fn push(&self, item: &OutboxItem) -> Result<(), OutboxError> {
+        let bytes = encode(item)?;
+        let k = (item.job.clone(), item.attempt);
+        // Counted before the item can be seen (and acknowledged) by the deliverer.
+        {
+            let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+            *pending.entry(k.clone()).or_default() += 1;
+            let mut max = self.max_seq.lock().unwrap_or_else(|e| e.into_inner());
+            let seq = max.entry(k.clone()).or_default();
+            *seq = (*seq).max(item.seq);
+        }
         let key = self.next.fetch_add(1, Ordering::SeqCst);
-        self.tree.insert(key.to_be_bytes(), encode(item)?)?;
+        if let Err(e) = self.tree.insert(key.to_be_bytes(), bytes) {
+            self.forget(&k);
+            return Err(e.into());
+        }
         self.flush().await?;
-        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        *pending.entry((item.job.clone(), item.attempt)).or_default() += 1;
         metrics::gauge!("pursight_edge_outbox_items").increment(1.0);
         Ok(())
+    }
+
+    fn forget(&self, k: &(String, u32)) {
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = pending.get_mut(k) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                pending.remove(k);
+            }
+        }
+    }
+
+    /// The highest output number written for (job, attempt) (since start, or still in the
+    /// outbox): a rerun of the attempt numbers after it.
+    pub fn max_seq(&self, job: &str, attempt: u32) -> u64 {
+        let max = self.max_seq.lock().unwrap_or_else(|e| e.into_inner());
+        max.get(&(job.to_string(), attempt)).copied().unwrap_or(0)
     }
 
     /// The oldest items, at most `max_items` and about `max_bytes` (at least one).
@@ -96,15 +130,8 @@ impl Outbox {
             self.tree.remove(key.to_be_bytes())?;
         }
         self.flush().await?;
-        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         for (_, item) in items {
-            let k = (item.job.clone(), item.attempt);
-            if let Some(n) = pending.get_mut(&k) {
-                *n = n.saturating_sub(1);
-                if *n == 0 {
-                    pending.remove(&k);
-                }
-            }
+            self.forget(&(item.job.clone(), item.attempt));
         }
         metrics::gauge!("pursight_edge_outbox_items").set(self.tree.len() as f64);
         Ok(())

@@ -2,7 +2,7 @@
 //! their outboxes. A core node proposes on the edge node's behalf, with the edge node's id
 //! taken from its certificate, never from the request.
 
-use pursight_actors::domain::{Command, CommandResult, ScanOutput, ScanState};
+use pursight_actors::domain::{Command, CommandResult, Residency, ScanOutput, ScanState, now_ms};
 use pursight_actors::supervisor::SupervisorMsg;
 use pursight_mesh::Role;
 use ractor::ActorRef;
@@ -23,27 +23,25 @@ pub async fn sync(raft: &RaftNode, from: u64, req: EdgeSync) -> Result<EdgeSyncR
             req.record.id
         )));
     }
-    let heartbeat = || Command::NodeHeartbeat {
+    let reader = raft.reader();
+    let Some(me) = reader.node(from).map_err(unavailable)? else {
+        return Err(Refusal::Forbidden(format!("node {from} is not registered")));
+    };
+    // Stamped by this (core) node's clock: lease expiry and health are judged against
+    // the cluster's clocks, not the edge node's. The edge node's own stamp stays in the
+    // report, where it is only compared with times it stamped itself.
+    let heartbeat = Command::NodeHeartbeat {
         id: from,
         version: req.record.version.clone(),
-        at_ms: req.at_ms,
-        report: req.report.clone(),
+        at_ms: now_ms(),
+        report: req.report,
     };
-    match raft.propose(heartbeat()).await.map_err(unavailable)? {
-        CommandResult::NotFound(_) => {
-            // The registry lost it (it never can, but an edge node should not be stuck).
-            let mut record = req.record.clone();
-            record.role = Role::Edge;
-            record.last_heartbeat_ms = Some(req.at_ms);
-            raft.propose(Command::RegisterNode(record))
-                .await
-                .map_err(unavailable)?;
-            raft.propose(heartbeat()).await.map_err(unavailable)?;
+    match raft.propose(heartbeat).await.map_err(unavailable)? {
+        CommandResult::NotFound(why) | CommandResult::Conflict(why) => {
+            return Err(Refusal::Forbidden(why));
         }
-        CommandResult::Conflict(why) => return Err(Refusal::Forbidden(why)),
         _ => {}
     }
-    let reader = raft.reader();
     let mut assignments = Vec::new();
     for job in reader.active_scans().map_err(unavailable)? {
         if job.node != Some(from) || job.state != ScanState::Assigned {
@@ -77,10 +75,18 @@ pub async fn sync(raft: &RaftNode, from: u64, req: EdgeSync) -> Result<EdgeSyncR
         .filter(|n| n.role == Role::Core && n.removed_at_ms.is_none())
         .map(|n| (n.id, n.mesh_addr))
         .collect();
+    // Only the sources it may scan: never a `strict` source of another site (their sealed
+    // passwords included).
+    let sources = reader
+        .sources()
+        .map_err(unavailable)?
+        .into_iter()
+        .filter(|s| s.residency != Residency::Strict || s.site == me.site)
+        .collect();
     Ok(EdgeSyncReply {
         assignments,
         jobs,
-        sources: reader.sources().map_err(unavailable)?,
+        sources,
         cores,
     })
 }
@@ -95,6 +101,14 @@ pub async fn deliver(
 ) -> Result<Vec<Delivery>, Refusal> {
     let mut out = Vec::with_capacity(items.len());
     for item in items {
+        // A redelivery of what this node already applied is answered without a commit.
+        if let Ok(Some(job)) = raft.reader().scan(&item.job)
+            && job.check_output(item.attempt, from, item.seq)
+                == pursight_actors::jobs::OutputVerdict::Duplicate
+        {
+            out.push(Delivery::Duplicate);
+            continue;
+        }
         let ends = matches!(&item.output, ScanOutput::State { state, .. } if state.is_terminal());
         let cmd = Command::ScanOutput {
             id: item.job.clone(),

@@ -69,11 +69,16 @@ pub(super) fn cancel(trees: &Trees<'_>, id: &str, at_ms: Millis) -> TxResult<Com
 pub(super) fn assign(
     trees: &Trees<'_>,
     id: &str,
-    attempt: u32,
+    (attempt, node): (u32, u64),
     lease_ms: Millis,
     placement: &Placement,
     at_ms: Millis,
 ) -> TxResult<CommandResult> {
+    if placement.node != node || placement.attempt != attempt {
+        return Ok(CommandResult::Conflict(
+            "the placement does not match the assignment".into(),
+        ));
+    }
     Ok(match tx_get::<ScanJob>(trees.scans, id)? {
         None => CommandResult::NotFound(format!("scan `{id}`")),
         Some(mut job) => match job.check_assign(attempt, at_ms) {
@@ -126,10 +131,11 @@ pub(super) fn output(
     match output {
         ScanOutput::State { .. } => {}
         ScanOutput::Table(table) => {
-            if table.source != job.source {
+            let prefix = format!("{}.", pursight_actors::domain::id_segment(&job.source));
+            if table.source != job.source || !table.id.starts_with(&prefix) || table.scan_id != id {
                 return Ok(CommandResult::Conflict(format!(
-                    "scan `{id}` scans `{}`, not `{}`",
-                    job.source, table.source
+                    "scan `{id}` of `{}` cannot catalog table `{}` (source `{}`, scan `{}`)",
+                    job.source, table.id, table.source, table.scan_id
                 )));
             }
             if let CommandResult::NotFound(why) = put_table(trees, table)? {
@@ -188,7 +194,15 @@ pub(super) fn report(
     at_ms: Millis,
     active: &[String],
 ) -> TxResult<()> {
-    tx_put(cluster, &report_key(node), report)?;
+    let report = report.sanitized();
+    tx_put(cluster, &report_key(node), &report)?;
+    // Compared with start times the node stamped itself, so its own clock: a job it started
+    // after taking the report is never mistaken for a lost one.
+    let taken_at = if report.taken_at_ms > 0 {
+        report.taken_at_ms
+    } else {
+        at_ms
+    };
     for id in active {
         let Some(mut job) = tx_get::<ScanJob>(trees.scans, id)? else {
             continue;
@@ -203,8 +217,9 @@ pub(super) fn report(
         if listed {
             job.renew(node, job.attempt, at_ms);
             save(trees, &job)?;
-        } else if job.state == ScanState::Running
-            && job.started_at_ms.is_some_and(|s| s < at_ms)
+        } else if report.complete
+            && job.state == ScanState::Running
+            && job.started_at_ms.is_some_and(|s| s < taken_at)
             && job.lease_until_ms.is_none_or(|l| l > at_ms)
         {
             job.lease_until_ms = Some(at_ms);

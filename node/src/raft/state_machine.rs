@@ -105,6 +105,8 @@ pub struct StateReader {
     scans: sled::Tree,
     cluster: sled::Tree,
     governance: sled::Tree,
+    /// `sm_meta`: the last applied log id.
+    meta: sled::Tree,
 }
 
 /// Why the state could not be read.
@@ -166,6 +168,46 @@ impl StateReader {
         let mut jobs: Vec<ScanJob> = Self::all(self.scans.iter())?;
         jobs.sort_by(|a, b| b.created_at_ms.cmp(&a.created_at_ms).then(b.id.cmp(&a.id)));
         Ok(jobs)
+    }
+
+    /// The index of the last applied log entry and a SHA-256 over every replicated table
+    /// at that index, so replicas can be compared (the chaos harness's convergence check).
+    /// `None` when an entry was applied while hashing: ask again.
+    pub fn digest(&self) -> Result<Option<(u64, String)>, ReadError> {
+        let applied = || -> Result<u64, ReadError> {
+            Ok(match self.meta.get(KEY_LAST_APPLIED)? {
+                Some(b) => decode::<Option<LogId>>(&b)?.map_or(0, |l| l.index),
+                None => 0,
+            })
+        };
+        let before = applied()?;
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        for (name, tree) in TABLE_TREES.iter().zip([
+            &self.sources,
+            &self.tables,
+            &self.scans,
+            &self.cluster,
+            &self.governance,
+        ]) {
+            ctx.update(name.as_bytes());
+            for kv in tree.iter() {
+                let (k, v) = kv?;
+                ctx.update(&(k.len() as u64).to_be_bytes());
+                ctx.update(&k);
+                ctx.update(&(v.len() as u64).to_be_bytes());
+                ctx.update(&v);
+            }
+        }
+        if applied()? != before {
+            return Ok(None);
+        }
+        let hex: String = ctx
+            .finish()
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Ok(Some((before, hex)))
     }
 
     /// The jobs that have not ended (queued, assigned, running), oldest first.
@@ -299,6 +341,7 @@ impl StateMachineStore {
             scans: self.scans.clone(),
             cluster: self.cluster.clone(),
             governance: self.governance.clone(),
+            meta: self.meta.clone(),
         }
     }
 
@@ -570,11 +613,11 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
         Command::AssignScan {
             id,
             attempt,
-            node: _,
+            node,
             lease_ms,
             placement,
             at_ms,
-        } => apply_scans::assign(trees, id, *attempt, *lease_ms, placement, *at_ms)?,
+        } => apply_scans::assign(trees, id, (*attempt, *node), *lease_ms, placement, *at_ms)?,
         Command::ScanWaiting { id, reason } => apply_scans::waiting(trees, id, reason)?,
         Command::ScanOutput {
             id,
@@ -695,6 +738,7 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
             column,
             owner,
             tags,
+            if_version,
             by,
             at_ms,
         } => match tx_get::<TableAsset>(tables, table_id)? {
@@ -712,6 +756,13 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
             Some(t) => {
                 let key = meta_key(table_id);
                 let mut meta = tx_get::<AssetMeta>(governance, &key)?.unwrap_or_default();
+                if let Some(v) = if_version
+                    && meta.version != *v
+                {
+                    return Ok(CommandResult::VersionMismatch {
+                        current: meta.version,
+                    });
+                }
                 let target = match column {
                     Some(c) => meta.column_tags.entry(c.clone()).or_default(),
                     None => &mut meta.tags,
@@ -726,6 +777,7 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                 if let Some(o) = owner {
                     meta.owner = Some(o.clone()).filter(|o| !o.is_empty());
                 }
+                meta.version += 1;
                 tx_put(governance, &key, &meta)?;
                 let target = match column {
                     Some(c) => t.column_id(c),
@@ -741,7 +793,7 @@ fn apply_command(cmd: &Command, trees: &Trees<'_>, doomed: &Doomed) -> TxResult<
                     governance,
                     findings::audit_event(&target, "asset.meta", by, detail, *at_ms),
                 )?;
-                CommandResult::Done
+                CommandResult::Meta(meta)
             }
         },
         Command::PutPolicy { policy } => {

@@ -452,6 +452,8 @@ fn heartbeat(id: u64, at_ms: u64, running: &[(&str, u32)]) -> Command {
         report: pursight_actors::node_registry::NodeReport {
             capacity: 2,
             running: running.iter().map(|(j, a)| (j.to_string(), *a)).collect(),
+            taken_at_ms: at_ms,
+            complete: true,
             ..Default::default()
         },
     }
@@ -507,8 +509,17 @@ async fn scan_attempts_are_leased_applied_once_and_stale_ones_refused() {
         .expect("hb");
     let j = node.reader().scan("j").expect("read").expect("job");
     assert_eq!(j.lease_until_ms, Some(10_000 + LEASE_MS));
+    // A table outside the job's source, or of another scan, is refused.
+    let mut other = table("crm2", "x");
+    other.scan_id = "j".into();
+    other.source = "crm".into();
+    assert!(matches!(
+        node.propose(table_output("j", 4, 1, 2, other)).await,
+        Ok(CommandResult::Conflict(_))
+    ));
     // Its table arrives, then again (an outbox retry): stored once.
-    let t = table("crm", "customers");
+    let mut t = table("crm", "customers");
+    t.scan_id = "j".into();
     assert!(matches!(
         node.propose(table_output("j", 4, 1, 2, t.clone())).await,
         Ok(CommandResult::Scan(j)) if j.applied_seq == 2
