@@ -105,7 +105,11 @@ fn step_of(op: &Op) -> Option<Step> {
             value: value.clone(),
             made: None,
         },
-        (OpKind::Cas { expect, .. }, Outcome::Fail { .. }) => Step::CasFailed { expect: *expect },
+        // Refused on its precondition (412): the version was not `expect` at that point.
+        // Refused for any other reason (never sent, a bad request): it never happened.
+        (OpKind::Cas { expect, .. }, Outcome::Fail { reason }) if reason.starts_with("412") => {
+            Step::CasFailed { expect: *expect }
+        }
         // A refused write never happened.
         _ => return None,
     };
@@ -399,7 +403,20 @@ mod tests {
                 },
                 (15, 16),
                 Outcome::Fail {
-                    reason: "412".into(),
+                    reason: "412 Precondition Failed".into(),
+                },
+            ),
+            // Never sent: constrains nothing (its version would have matched).
+            op(
+                10,
+                OpKind::Cas {
+                    key: "k".into(),
+                    expect: 3,
+                    value: "e".into(),
+                },
+                (16, 17),
+                Outcome::Fail {
+                    reason: "connection refused".into(),
                 },
             ),
             read(9, (17, 18), 3, Some("c")),

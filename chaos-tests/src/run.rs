@@ -95,6 +95,8 @@ struct Cluster {
     edges: Vec<NodeProcess>,
     /// Asset ids of the registers' tables.
     registers: Vec<String>,
+    /// A table the recovery probe writes to (outside the checked registers).
+    probe: String,
 }
 
 fn ms(since: Instant) -> u64 {
@@ -124,6 +126,7 @@ impl Cluster {
             }],
             edges: Vec::new(),
             registers: Vec::new(),
+            probe: String::new(),
         };
         for i in 2..=cfg.nodes.max(1) {
             cluster.add_core(&format!("n{i}")).await?;
@@ -245,6 +248,7 @@ impl Cluster {
                 "id,email,city\n1,ann@example.com,Lyon\n2,bob@example.org,Porto\n",
             )?;
         }
+        std::fs::write(data.join("probe.csv"), "id,note\n1,x\n")?;
         let uri = format!("file://{}", data.display());
         let core = self.any_core();
         core.add_source(&self.http, "chaos", &uri).await?;
@@ -280,6 +284,13 @@ impl Cluster {
             ));
         }
         self.registers = ids;
+        self.probe = assets
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["name"] == "probe")
+            .and_then(|t| t["id"].as_str().map(String::from))
+            .ok_or_else(|| HarnessError::Command("setup".into(), "no probe table".into()))?;
         Ok(())
     }
 
@@ -758,7 +769,7 @@ pub async fn run(scenario: &Scenario, cfg: &RunConfig) -> Result<Report, Harness
     let mut recovery_ms = None;
     while healed.elapsed() < RECOVERY_BOUND + Duration::from_secs(5) {
         if let Some(i) = c.live().first().copied() {
-            let key = &c.registers[0];
+            let key = &c.probe;
             let r = c.cores[i]
                 .proc
                 .request(
