@@ -179,7 +179,10 @@ mod tests {
             },
         };
         let present: BTreeSet<String> = ["s2".to_string()].into();
-        assert_eq!(acknowledged_sources(&[add.clone()], &present, 3).len(), 1);
+        assert_eq!(
+            acknowledged_sources(std::slice::from_ref(&add), &present, 3).len(),
+            1
+        );
         let present: BTreeSet<String> = ["s1".to_string()].into();
         assert_eq!(acknowledged_sources(&[add], &present, 3), vec![]);
     }

@@ -479,7 +479,7 @@ async fn side_client(sh: Arc<Shared>, http: reqwest::Client, seed: u64, edges: b
                     .json(&json!({"id": id, "uri": "file:///nonexistent/chaos"})),
             )
         } else if roll < 7 {
-            let disabled: Vec<String> = if n % 2 == 0 {
+            let disabled: Vec<String> = if n.is_multiple_of(2) {
                 vec!["soc2".into()]
             } else {
                 vec![]
@@ -492,7 +492,7 @@ async fn side_client(sh: Arc<Shared>, http: reqwest::Client, seed: u64, edges: b
                     .json(&json!({"by": "chaos", "disabled_frameworks": disabled})),
             )
         } else {
-            let source = if edges && n % 2 == 0 {
+            let source = if edges && n.is_multiple_of(2) {
                 "chaos_edge"
             } else {
                 "chaos"

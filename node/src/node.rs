@@ -94,6 +94,9 @@ pub enum NodeError {
     Classifier(#[from] pursight_actors::classify::ClassifierError),
 }
 
+/// Written next to the identity once the bootstrap node created the Raft group.
+const BOOTSTRAPPED: &str = "raft.bootstrapped";
+
 /// When the first full policy re-check runs after start.
 const FIRST_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
 /// How often the full policy re-check runs.
@@ -150,6 +153,11 @@ impl Node {
     /// first time) and the supervised actors, and resumes scans a restart interrupted.
     pub async fn start(opts: NodeOptions) -> Result<Arc<Node>, NodeError> {
         crate::metrics::install();
+        // A clustered node whose data folder is new (first start after a join, or a node
+        // whose folder was lost) must not cast a vote before it has heard the current
+        // leader: a vote it gave before losing its state is forgotten, and voting again in
+        // that term could elect two leaders.
+        let fresh = !opts.data_dir.join("state").exists();
         let db = open_db(&opts.data_dir, opts.cache_mb)?;
         let secrets_file = Self::secrets_file(&opts);
         let secrets = SecretBox::load_or_create(&secrets_file)
@@ -160,10 +168,13 @@ impl Node {
             None => (Network::Standalone, None, None),
             Some(c) => {
                 let (mesh, service, fp) = start_mesh(opts.node_id, c).await?;
-                let network = Network::Mesh {
-                    mesh,
-                    bootstrap: c.bootstrap,
-                };
+                // The group is created once: a bootstrap node that lost its data folder
+                // rejoins the group it created instead of creating a second one.
+                let bootstrap = c.bootstrap && !c.tls_dir.join(BOOTSTRAPPED).exists();
+                if fresh && !bootstrap {
+                    service.hold_votes_until_a_leader_is_heard();
+                }
+                let network = Network::Mesh { mesh, bootstrap };
                 (network, Some(service), Some(fp))
             }
         };
@@ -172,6 +183,13 @@ impl Node {
             .map_err(Box::new)?;
         if let Some(service) = &service {
             service.serve(raft.clone());
+        }
+        if let Some(c) = opts.cluster.as_ref().filter(|c| c.bootstrap) {
+            let marker = c.tls_dir.join(BOOTSTRAPPED);
+            if !marker.exists() {
+                std::fs::write(&marker, "the raft group was created by this node\n")
+                    .map_err(|e| NodeError::Identity(marker.clone(), e.to_string()))?;
+            }
         }
         let args = SupervisorArgs {
             cluster: Arc::new(raft.clone()),

@@ -24,11 +24,19 @@ pub struct PeerService {
     ca: Option<CertifiedKey>,
     admin_token: String,
     secrets_key: String,
+    /// Set while this node (new data folder) has not heard a leader: it casts no vote.
+    votes_held: std::sync::atomic::AtomicBool,
     /// The node's actors, for the policy check of an edge node's scan.
     supervisor: std::sync::OnceLock<ractor::ActorRef<pursight_actors::supervisor::SupervisorMsg>>,
 }
 
 impl PeerService {
+    /// Casts no vote until a leader is heard (see `Node::start`).
+    pub fn hold_votes_until_a_leader_is_heard(&self) {
+        self.votes_held
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Hands over the node's actors once they run.
     pub fn set_supervisor(
         &self,
@@ -50,6 +58,7 @@ impl PeerService {
             admin_token,
             secrets_key,
             supervisor: std::sync::OnceLock::new(),
+            votes_held: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -114,7 +123,18 @@ impl pursight_mesh::Service for PeerService {
             PeerRequest::AppendEntries(r) => {
                 PeerResponse::AppendEntries(handle.append_entries(r).await)
             }
-            PeerRequest::Vote(r) => PeerResponse::Vote(handle.vote(r).await),
+            PeerRequest::Vote(r) => {
+                use std::sync::atomic::Ordering;
+                if self.votes_held.load(Ordering::SeqCst) {
+                    if handle.metrics().borrow().current_leader.is_some() {
+                        self.votes_held.store(false, Ordering::SeqCst);
+                    } else {
+                        tracing::info!(from, "no vote before a leader is heard (new data folder)");
+                        return PeerResponse::NotReady;
+                    }
+                }
+                PeerResponse::Vote(handle.vote(r).await)
+            }
             PeerRequest::InstallSnapshot(r) => {
                 PeerResponse::InstallSnapshot(handle.install_snapshot(r).await)
             }
