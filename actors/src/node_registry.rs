@@ -122,6 +122,27 @@ impl std::fmt::Display for NodeHealth {
 }
 
 impl NodeRecord {
+    /// The record a node announces about itself as it starts (this build's version).
+    pub fn starting(
+        id: u64,
+        role: Role,
+        site: Option<String>,
+        mesh_addr: String,
+        admin_addr: String,
+    ) -> NodeRecord {
+        NodeRecord {
+            id,
+            role,
+            site,
+            mesh_addr,
+            admin_addr,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            joined_at_ms: crate::domain::now_ms(),
+            last_heartbeat_ms: None,
+            removed_at_ms: None,
+        }
+    }
+
     /// Health at `now_ms`.
     pub fn health(&self, now_ms: Millis) -> NodeHealth {
         if self.removed_at_ms.is_some() {

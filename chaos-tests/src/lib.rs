@@ -474,6 +474,63 @@ impl Drop for NodeProcess {
     }
 }
 
+/// Polls `f` until it returns `Some`, every 100 ms; panics after `timeout` naming `what`
+/// (a test helper).
+pub async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = Instant::now();
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(started.elapsed() < timeout, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A database on the local PostgreSQL server for one test, dropped (`WITH (FORCE)`) when
+/// this value is.
+pub struct PgDatabase {
+    pub name: String,
+}
+
+impl PgDatabase {
+    /// Creates `<prefix>_<pid>_<random>` and runs `setup` in it.
+    pub fn create(prefix: &str, setup: &str) -> Result<PgDatabase, HarnessError> {
+        let name = format!(
+            "{prefix}_{}_{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        );
+        psql("postgres", &format!("CREATE DATABASE {name}"))?;
+        let db = PgDatabase { name };
+        psql(&db.name, setup)?;
+        Ok(db)
+    }
+
+    /// Its URI on the local server.
+    pub fn uri(&self) -> String {
+        self.uri_via("127.0.0.1:5432")
+    }
+
+    /// Its URI through another address (a proxy).
+    pub fn uri_via(&self, host: &str) -> String {
+        format!("postgres://postgres@{host}/{}", self.name)
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let _ = psql(
+            "postgres",
+            &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+        );
+    }
+}
+
 /// Runs SQL on the local PostgreSQL server (127.0.0.1:5432, user `postgres`, trust auth)
 /// through `psql`, stopping at the first error.
 pub fn psql(db: &str, sql: &str) -> Result<(), HarnessError> {

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use pursight_actors::classify::Classifier;
 use pursight_actors::connectors::ConnectorRegistry;
-use pursight_actors::domain::now_ms;
 use pursight_actors::node_registry::NodeRecord;
 use pursight_actors::scanner::ScanSettings;
 use pursight_actors::secrets::SecretBox;
@@ -206,21 +205,16 @@ impl Node {
         }
         let prober = crate::proximity::Prober::default();
         let capacity = u32::try_from(opts.scan.workers.max(1)).unwrap_or(u32::MAX);
-        let me = NodeRecord {
-            id: opts.node_id,
-            role: opts.cluster.as_ref().map_or(Role::Core, |c| c.role),
-            site: opts.cluster.as_ref().and_then(|c| c.site.clone()),
-            mesh_addr: opts.advertise.clone(),
-            admin_addr: opts
-                .cluster
+        let me = NodeRecord::starting(
+            opts.node_id,
+            opts.cluster.as_ref().map_or(Role::Core, |c| c.role),
+            opts.cluster.as_ref().and_then(|c| c.site.clone()),
+            opts.advertise.clone(),
+            opts.cluster
                 .as_ref()
                 .map(|c| c.admin_addr.clone())
                 .unwrap_or_default(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            joined_at_ms: now_ms(),
-            last_heartbeat_ms: None,
-            removed_at_ms: None,
-        };
+        );
         let scheduler_wake = Arc::new(tokio::sync::Notify::new());
         let reporter = crate::cluster::heartbeat::Reporter {
             supervisor: supervisor.clone(),

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use pursight_chaos::{NodeProcess, run_cli};
+use pursight_chaos::{NodeProcess, eventually, run_cli};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -22,22 +22,6 @@ async fn cluster_view(http: &reqwest::Client, node: &NodeProcess) -> Option<Valu
         .await
         .ok()?;
     r.json().await.ok()
-}
-
-/// Polls `f` until it returns `Some` or `timeout` passes.
-async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let started = Instant::now();
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(started.elapsed() < timeout, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 async fn add_source(

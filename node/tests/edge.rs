@@ -15,65 +15,26 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use pursight_chaos::proxy::DelayProxy;
-use pursight_chaos::{NodeProcess, psql};
+use pursight_chaos::{NodeProcess, PgDatabase, eventually};
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_pursight");
 const SNAPSHOT_EVERY: u64 = 1000;
 
-/// A PostgreSQL database dropped at the end; `slow` views take 2 s each to read.
-struct PgDb(String);
-
-impl PgDb {
-    fn create(name: &str, slow_views: usize) -> PgDb {
-        let name = format!("{name}_{}", std::process::id());
-        let _ = psql(
-            "postgres",
-            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-        );
-        psql("postgres", &format!("CREATE DATABASE {name}")).expect("create db");
-        let mut setup = String::from(
-            "CREATE TABLE customers (id int PRIMARY KEY, email text, phone text);
-             INSERT INTO customers SELECT g, 'user' || g || '@example.com', '+1 415 555 ' || lpad(g::text, 4, '0')
-               FROM generate_series(1, 300) g;
-             CREATE FUNCTION slow_one() RETURNS int LANGUAGE sql AS 'SELECT 1 FROM pg_sleep(2)';",
-        );
-        for i in 0..slow_views {
-            setup.push_str(&format!("CREATE VIEW slow_{i} AS SELECT slow_one() AS x;"));
-        }
-        psql(&name, &setup).expect("setup");
-        PgDb(name)
+/// A PostgreSQL database (dropped at the end) with customers and `slow_views` views that
+/// take 2 s each to read.
+fn database(prefix: &str, slow_views: usize) -> PgDatabase {
+    let mut setup = String::from(
+        "CREATE TABLE customers (id int PRIMARY KEY, email text, phone text);
+         INSERT INTO customers SELECT g, 'user' || g || '@example.com', '+1 415 555 ' || lpad(g::text, 4, '0')
+           FROM generate_series(1, 300) g;
+         CREATE FUNCTION slow_one() RETURNS int LANGUAGE sql AS 'SELECT 1 FROM pg_sleep(2)';",
+    );
+    for i in 0..slow_views {
+        setup.push_str(&format!("CREATE VIEW slow_{i} AS SELECT slow_one() AS x;"));
     }
-
-    fn uri(&self, host: &str) -> String {
-        format!("postgres://postgres@{host}/{}", self.0)
-    }
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc"])
-            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0))
-            .output();
-    }
-}
-
-/// Polls `f` until it returns `Some` or `timeout` passes.
-async fn eventually<T, F, Fut>(timeout: Duration, what: &str, mut f: F) -> T
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<T>>,
-{
-    let started = Instant::now();
-    loop {
-        if let Some(v) = f().await {
-            return v;
-        }
-        assert!(started.elapsed() < timeout, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    PgDatabase::create(prefix, &setup).expect("database")
 }
 
 async fn get(http: &reqwest::Client, node: &NodeProcess, path: &str) -> Option<Value> {
@@ -181,7 +142,7 @@ async fn edge_nodes_scan_their_site_survive_kills_and_partitions_and_deliver_onc
     let root = tempfile::tempdir().expect("tempdir");
     let http = reqwest::Client::new();
     let bin = Path::new(BIN);
-    let db = PgDb::create("pursight_edge", 3);
+    let db = database("pursight_edge", 3);
     let mut cores = three_cores(&http, root.path()).await;
     let seed = cores[0].mesh_addr.clone().expect("mesh");
 
@@ -270,7 +231,7 @@ async fn edge_nodes_scan_their_site_survive_kills_and_partitions_and_deliver_onc
     add_source(
         &http,
         &cores[1],
-        json!({"id": "erp_a", "uri": db.uri("127.0.0.1:5432"), "site": "plant-a"}),
+        json!({"id": "erp_a", "uri": db.uri(), "site": "plant-a"}),
     )
     .await;
     let id = start_scan(&http, &cores[1], "erp_a").await;
@@ -369,7 +330,7 @@ async fn edge_nodes_scan_their_site_survive_kills_and_partitions_and_deliver_onc
     add_source(
         &http,
         &cores[0],
-        json!({"id": "erp_strict", "uri": db.uri("127.0.0.1:5432"), "site": "plant-a", "residency": "strict"}),
+        json!({"id": "erp_strict", "uri": db.uri(), "site": "plant-a", "residency": "strict"}),
     )
     .await;
     let strict = start_scan(&http, &cores[0], "erp_strict").await;
@@ -559,7 +520,7 @@ async fn edge_nodes_scan_their_site_survive_kills_and_partitions_and_deliver_onc
 async fn the_node_closest_to_the_source_gets_the_scan_on_round_trip_alone() {
     let root = tempfile::tempdir().expect("tempdir");
     let http = reqwest::Client::new();
-    let db = PgDb::create("pursight_rtt", 0);
+    let db = database("pursight_rtt", 0);
     let mut cores = three_cores(&http, root.path()).await;
     // Every node reaches the database through the proxy; only node 2's connections pass
     // without delay (25 ms each way for the others).
@@ -573,7 +534,7 @@ async fn the_node_closest_to_the_source_gets_the_scan_on_round_trip_alone() {
     add_source(
         &http,
         &cores[0],
-        json!({"id": "far_db", "uri": db.uri(&proxy.addr.to_string())}),
+        json!({"id": "far_db", "uri": db.uri_via(&proxy.addr.to_string())}),
     )
     .await;
     // Every node has measured it; node 2 is measurably closer.

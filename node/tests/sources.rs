@@ -29,27 +29,15 @@ fn mariadb(sql: &str) {
 }
 
 /// A PostgreSQL database dropped at the end.
-struct PgDb(String);
+struct PgDb(pursight_chaos::PgDatabase);
 
 impl PgDb {
     fn create(setup: &str) -> Self {
-        let name = unique("pursight_e2e");
-        psql("postgres", &format!("CREATE DATABASE {name}"));
-        psql(&name, setup);
-        Self(name)
+        Self(pursight_chaos::PgDatabase::create("pursight_e2e", setup).expect("database"))
     }
 
     fn uri(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:5432/{}", self.0)
-    }
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        let _ = Command::new("psql")
-            .args(["-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc"])
-            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.0))
-            .output();
+        self.0.uri()
     }
 }
 
@@ -73,7 +61,7 @@ async fn incremental_scans_skip_unchanged_tables_and_keep_deleted_ones() {
     // Fingerprints rest on write counters, which reach the shared statistics once the
     // writing session has ended: wait until they show the setup's inserts.
     let inserts = "SELECT sum(n_tup_ins) FROM pg_stat_all_tables WHERE relname IN ('a', 'b')";
-    assert!(pursight_chaos::psql_until(&db.0, inserts, "250", Duration::from_secs(10)).await);
+    assert!(pursight_chaos::psql_until(&db.0.name, inserts, "250", Duration::from_secs(10)).await);
     let dir = tempfile::tempdir().expect("tempdir");
     let node = Node::start(NodeOptions::new(dir.path()))
         .await
@@ -101,9 +89,12 @@ async fn incremental_scans_skip_unchanged_tables_and_keep_deleted_ones() {
         "forced scans read everything"
     );
 
-    psql(&db.0, "INSERT INTO a VALUES (1000, 'late@example.com')");
-    psql(&db.0, "DROP TABLE c; ALTER TABLE b DROP COLUMN y;");
-    assert!(pursight_chaos::psql_until(&db.0, inserts, "251", Duration::from_secs(10)).await);
+    psql(
+        &db.0.name,
+        "INSERT INTO a VALUES (1000, 'late@example.com')",
+    );
+    psql(&db.0.name, "DROP TABLE c; ALTER TABLE b DROP COLUMN y;");
+    assert!(pursight_chaos::psql_until(&db.0.name, inserts, "251", Duration::from_secs(10)).await);
     let third = scan(&node, "pg", false).await;
     assert_eq!(third.state, ScanState::Done);
     assert_eq!(third.progress.tables_total, 2);
@@ -169,7 +160,7 @@ async fn cancelled_and_failing_scans_say_why() {
     let reading = format!(
         "SELECT count(*) > 0 FROM pg_stat_activity WHERE datname = '{}' \
          AND application_name = 'pursight' AND state = 'active'",
-        db.0
+        db.0.name
     );
     assert!(pursight_chaos::psql_until("postgres", &reading, "t", Duration::from_secs(10)).await);
     let cancelled = node.cancel_scan(&job.id).await.expect("cancel");

@@ -121,7 +121,13 @@ impl pursight_mesh::Service for PeerService {
         let handle = raft.raft();
         match req {
             PeerRequest::AppendEntries(r) => {
-                PeerResponse::AppendEntries(handle.append_entries(r).await)
+                let resp = handle.append_entries(r).await;
+                if resp.is_ok() {
+                    // A leader was heard (and this node's vote now records its term).
+                    self.votes_held
+                        .store(false, std::sync::atomic::Ordering::SeqCst);
+                }
+                PeerResponse::AppendEntries(resp)
             }
             PeerRequest::Vote(r) => {
                 use std::sync::atomic::Ordering;
@@ -136,7 +142,12 @@ impl pursight_mesh::Service for PeerService {
                 PeerResponse::Vote(handle.vote(r).await)
             }
             PeerRequest::InstallSnapshot(r) => {
-                PeerResponse::InstallSnapshot(handle.install_snapshot(r).await)
+                let resp = handle.install_snapshot(r).await;
+                if resp.is_ok() {
+                    self.votes_held
+                        .store(false, std::sync::atomic::Ordering::SeqCst);
+                }
+                PeerResponse::InstallSnapshot(resp)
             }
             PeerRequest::Propose(cmd) => PeerResponse::Propose(raft.propose_as_leader(cmd).await),
             PeerRequest::ReadIndex => PeerResponse::ReadIndex(raft.read_index_as_leader().await),

@@ -172,17 +172,13 @@ impl EdgeNode {
             outbox: link.outbox().len(),
             ..EdgeStatus::default()
         }));
-        let me = NodeRecord {
-            id: opts.node_id,
-            role: Role::Edge,
-            site: c.site.clone(),
-            mesh_addr: opts.advertise.clone(),
-            admin_addr: c.admin_addr.clone(),
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            joined_at_ms: now_ms(),
-            last_heartbeat_ms: None,
-            removed_at_ms: None,
-        };
+        let me = NodeRecord::starting(
+            opts.node_id,
+            Role::Edge,
+            c.site.clone(),
+            opts.advertise.clone(),
+            c.admin_addr.clone(),
+        );
         let prober = crate::proximity::Prober::default();
         let reporter = Reporter {
             supervisor: supervisor.clone(),

@@ -50,16 +50,8 @@ pub async fn sync(raft: &RaftNode, from: u64, req: EdgeSync) -> Result<EdgeSyncR
         let Some(source) = reader.source(&job.source).map_err(unavailable)? else {
             continue;
         };
-        let known = reader
-            .tables_of(&source.id)
-            .map_err(unavailable)?
-            .into_iter()
-            .map(|t| pursight_actors::cluster::KnownTable {
-                deleted: t.deleted_at_ms.is_some(),
-                id: t.id,
-                fingerprint: t.fingerprint,
-            })
-            .collect();
+        let known = pursight_actors::cluster::Cluster::known_tables(raft, &source.id)
+            .map_err(unavailable)?;
         assignments.push(Assignment { job, source, known });
     }
     let mut jobs = Vec::new();
