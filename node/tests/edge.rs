@@ -12,7 +12,7 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use pursight_chaos::proxy::DelayProxy;
 use pursight_chaos::{NodeProcess, PgDatabase, eventually};
