@@ -395,6 +395,7 @@ mod tests {
         for text in [
             include_str!("../../config/node.example.toml"),
             include_str!("../../config/cluster-node.example.toml"),
+            include_str!("../../config/edge-node.example.toml"),
         ] {
             toml::from_str::<NodeConfig>(text).expect("example parses");
         }
