@@ -141,6 +141,16 @@ pub struct RaftConfig {
     pub snapshot_every: u64,
     #[serde(default = "default_keep")]
     pub keep_after_snapshot: u64,
+    /// How often the leader sends heartbeats, in ms. The defaults suit core nodes in one
+    /// data centre; links slower than the election timeout need larger values (see
+    /// docs/CHAOS.md: delayed links).
+    #[serde(default = "default_heartbeat_ms")]
+    pub heartbeat_ms: u64,
+    /// A follower that hears no leader for a random time in this range stands for election.
+    #[serde(default = "default_election_min_ms")]
+    pub election_min_ms: u64,
+    #[serde(default = "default_election_max_ms")]
+    pub election_max_ms: u64,
 }
 
 impl Default for RaftConfig {
@@ -148,8 +158,21 @@ impl Default for RaftConfig {
         Self {
             snapshot_every: default_snapshot_every(),
             keep_after_snapshot: default_keep(),
+            heartbeat_ms: default_heartbeat_ms(),
+            election_min_ms: default_election_min_ms(),
+            election_max_ms: default_election_max_ms(),
         }
     }
+}
+
+fn default_heartbeat_ms() -> u64 {
+    100
+}
+fn default_election_min_ms() -> u64 {
+    300
+}
+fn default_election_max_ms() -> u64 {
+    600
 }
 
 fn default_snapshot_every() -> u64 {
@@ -317,6 +340,18 @@ impl NodeConfig {
         if self.scan.workers == 0 || self.scan.workers > 64 {
             return Err(invalid("scan.workers must be between 1 and 64".into()));
         }
+        let r = &self.raft;
+        if r.heartbeat_ms == 0
+            || r.election_min_ms < 2 * r.heartbeat_ms
+            || r.election_max_ms <= r.election_min_ms
+            || r.election_max_ms > 60_000
+        {
+            return Err(invalid(
+                "raft timings: need 0 < heartbeat_ms, election_min_ms >= 2 × heartbeat_ms, \
+                 election_min_ms < election_max_ms <= 60000"
+                    .into(),
+            ));
+        }
         if self.raft.snapshot_every == 0 {
             return Err(invalid("raft.snapshot_every must be greater than 0".into()));
         }
@@ -388,6 +423,33 @@ mod tests {
         assert!(c.listen.ip().is_loopback());
         assert!(c.file.data_dir.ends_with("data") && c.file.data_dir.is_absolute());
         assert_eq!(c.file.storage.cache_mb, 64);
+        assert_eq!(
+            (
+                c.file.raft.heartbeat_ms,
+                c.file.raft.election_min_ms,
+                c.file.raft.election_max_ms
+            ),
+            (100, 300, 600)
+        );
+    }
+
+    #[test]
+    fn raft_timings_are_checked() {
+        let base = "version = 1\nnode_id = 1\ndata_dir = \"data\"\n[admin]\ntoken = \"0123456789abcdef\"\n[raft]\n";
+        let ok = load(&format!(
+            "{base}heartbeat_ms = 500\nelection_min_ms = 2000\nelection_max_ms = 4000\n"
+        ))
+        .expect("slow links");
+        assert_eq!(ok.file.raft.election_max_ms, 4000);
+        for bad in [
+            "heartbeat_ms = 0\n",
+            "heartbeat_ms = 400\n",
+            "election_min_ms = 700\n",
+            "election_max_ms = 100000\n",
+        ] {
+            let e = load(&format!("{base}{bad}")).err().expect("refused");
+            assert!(e.to_string().contains("raft timings"), "{bad}: {e}");
+        }
     }
 
     #[test]

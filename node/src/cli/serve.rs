@@ -44,10 +44,13 @@ pub(super) async fn run_node(config: &Path, fault_injection: bool) -> anyhow::Re
         tracing::warn!("fault injection is ON: this node is for tests only");
     }
     opts.cache_mb = cfg.file.storage.cache_mb;
+    let r = &cfg.file.raft;
     opts.raft = RaftSettings {
-        snapshot_every: cfg.file.raft.snapshot_every,
-        keep_after_snapshot: cfg.file.raft.keep_after_snapshot,
-        ..RaftSettings::default()
+        snapshot_every: r.snapshot_every,
+        keep_after_snapshot: r.keep_after_snapshot,
+        heartbeat_ms: r.heartbeat_ms,
+        election_min_ms: r.election_min_ms,
+        election_max_ms: r.election_max_ms,
     };
     opts.scan.sample_rows = cfg.file.scan.sample_rows;
     opts.scan.workers = cfg.file.scan.workers;
