@@ -447,7 +447,9 @@ mod tests {
             "election_min_ms = 700\n",
             "election_max_ms = 100000\n",
         ] {
-            let e = load(&format!("{base}{bad}")).err().expect("refused");
+            let Err(e) = load(&format!("{base}{bad}")) else {
+                panic!("{bad} accepted");
+            };
             assert!(e.to_string().contains("raft timings"), "{bad}: {e}");
         }
     }
