@@ -73,13 +73,15 @@ mod tests {
         assert_eq!(s.due(T0, T0 + 15 * MIN), Some(T0 + 15 * MIN));
         // A leader down for an hour starts one scan, for the latest time.
         assert_eq!(s.due(T0, T0 + 61 * MIN), Some(T0 + 60 * MIN));
-        assert_eq!(s.next(T0), Some(T0 + 15 * MIN));
+        assert_eq!(s.due(T0, T0 + 15 * MIN - 1), None);
     }
 
     #[test]
     fn nicknames_and_errors() {
         let daily = Schedule::parse("@daily").expect("parse");
-        assert_eq!(daily.next(T0), Some(T0 + 14 * 60 * MIN));
+        // 10:00 → next midnight UTC, 14 hours on.
+        assert_eq!(daily.due(T0, T0 + 14 * 60 * MIN - 1), None);
+        assert_eq!(daily.due(T0, T0 + 14 * 60 * MIN), Some(T0 + 14 * 60 * MIN));
         for bad in [
             "",
             "* * *",

@@ -154,7 +154,8 @@ mod tests {
                 });
             }
         });
-        let proxy = DelayProxy::start(target, Duration::from_millis(40))
+        // Wide margins: a loaded machine may add tens of ms to a loopback round trip.
+        let proxy = DelayProxy::start(target, Duration::from_millis(150))
             .await
             .expect("proxy");
         let round_trip = |addr| async move {
@@ -165,9 +166,9 @@ mod tests {
             s.read_exact(&mut b).await.expect("read");
             t.elapsed()
         };
-        assert!(round_trip(proxy.addr).await >= Duration::from_millis(80));
+        assert!(round_trip(proxy.addr).await >= Duration::from_millis(300));
         // This test process is near: its connections pass at once.
         proxy.set_near(std::process::id());
-        assert!(round_trip(proxy.addr).await < Duration::from_millis(40));
+        assert!(round_trip(proxy.addr).await < Duration::from_millis(150));
     }
 }

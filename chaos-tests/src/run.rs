@@ -392,6 +392,19 @@ async fn outcome(r: Result<reqwest::Response, reqwest::Error>) -> (Outcome, Opti
     }
 }
 
+/// Fills an ok register outcome from the answer's body: the meta's version and, for a
+/// read, the register's value.
+fn fill_register(out: &mut Outcome, body: Option<&Value>, read: bool) -> Option<u64> {
+    let (Outcome::Ok { version, value, .. }, Some(b)) = (out, body) else {
+        return None;
+    };
+    *version = b["version"].as_u64();
+    if read {
+        *value = b["tags"]["reg"].as_str().map(String::from);
+    }
+    *version
+}
+
 /// A register client: reads, writes and compare-and-sets at random.
 async fn register_client(sh: Arc<Shared>, http: reqwest::Client, client: u32, seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed ^ (u64::from(client) << 32));
@@ -438,12 +451,9 @@ async fn register_client(sh: Arc<Shared>, http: reqwest::Client, client: u32, se
         let invoke_ms = ms(sh.started);
         let (mut out, body) = outcome(req.bearer_auth(&token).send().await).await;
         let complete_ms = ms(sh.started);
-        if let (Outcome::Ok { version, value, .. }, Some(b)) = (&mut out, &body) {
-            *version = b["version"].as_u64();
-            if matches!(kind, OpKind::Read { .. }) {
-                *value = b["tags"]["reg"].as_str().map(String::from);
-            }
-            known[k] = *version;
+        let read = matches!(kind, OpKind::Read { .. });
+        if let Some(v) = fill_register(&mut out, body.as_ref(), read) {
+            known[k] = Some(v);
         }
         let unknown = matches!(out, Outcome::Unknown { .. });
         sh.record(Op {
@@ -852,10 +862,7 @@ async fn final_reads(c: &Cluster, sh: &Shared, history: &mut Vec<Op>) {
             .send()
             .await;
         let (mut out, body) = outcome(r).await;
-        if let (Outcome::Ok { version, value, .. }, Some(b)) = (&mut out, &body) {
-            *version = b["version"].as_u64();
-            *value = b["tags"]["reg"].as_str().map(String::from);
-        }
+        fill_register(&mut out, body.as_ref(), true);
         let unknown = matches!(out, Outcome::Unknown { .. });
         history.push(Op {
             id: sh.next_id.fetch_add(1, Ordering::Relaxed),

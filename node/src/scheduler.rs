@@ -20,6 +20,9 @@ use crate::raft::RaftNode;
 
 /// How often the leader looks at the jobs without being woken.
 const TICK: Duration = Duration::from_millis(500);
+/// How often it looks at the sources' schedules: that reads every source, and cron's
+/// granularity is a minute.
+const SCHEDULES_EVERY: Duration = Duration::from_secs(5);
 
 /// What the scheduler needs besides Raft: this node's own capacity and measurements, for
 /// when it is not (yet) in the registry (a standalone node).
@@ -35,6 +38,7 @@ pub struct SchedulerContext {
 /// Runs until the task is aborted.
 pub async fn run(ctx: SchedulerContext) {
     let mut schedules: HashMap<String, (String, Option<Schedule>)> = HashMap::new();
+    let mut schedules_checked: Option<std::time::Instant> = None;
     loop {
         tokio::select! {
             () = ctx.wake.notified() => {}
@@ -43,8 +47,14 @@ pub async fn run(ctx: SchedulerContext) {
         if !ctx.raft.is_leader() {
             continue;
         }
-        if let Err(e) = tick(&ctx, &mut schedules).await {
+        if let Err(e) = tick(&ctx).await {
             tracing::debug!(error = %e, "scheduler tick");
+        }
+        if schedules_checked.is_none_or(|t| t.elapsed() >= SCHEDULES_EVERY) {
+            schedules_checked = Some(std::time::Instant::now());
+            if let Err(e) = start_due_scans(&ctx, &mut schedules).await {
+                tracing::debug!(error = %e, "scheduled scans");
+            }
         }
     }
 }
@@ -107,10 +117,7 @@ fn candidates(
     Ok(out)
 }
 
-async fn tick(
-    ctx: &SchedulerContext,
-    schedules: &mut HashMap<String, (String, Option<Schedule>)>,
-) -> Result<(), String> {
+async fn tick(ctx: &SchedulerContext) -> Result<(), String> {
     let reader = ctx.raft.reader();
     let now = now_ms();
     let active = reader.active_scans().map_err(|e| e.to_string())?;
@@ -207,17 +214,17 @@ async fn tick(
             }
         }
     }
-    start_due_scans(ctx, &active, schedules, now).await
+    Ok(())
 }
 
 /// Starts the scans sources' schedules made due (one per source at a time).
 async fn start_due_scans(
     ctx: &SchedulerContext,
-    active: &[ScanJob],
     schedules: &mut HashMap<String, (String, Option<Schedule>)>,
-    now: u64,
 ) -> Result<(), String> {
     let reader = ctx.raft.reader();
+    let now = now_ms();
+    let active = reader.active_scans().map_err(|e| e.to_string())?;
     let sources = reader.sources().map_err(|e| e.to_string())?;
     schedules.retain(|id, _| sources.iter().any(|s| s.id == *id));
     for source in sources {

@@ -726,23 +726,28 @@ impl Node {
                 policy.name
             )));
         }
-        match self
-            .raft
-            .propose(Command::PutPolicy {
-                policy: policy.clone(),
-            })
-            .await?
-        {
-            CommandResult::Done => {}
-            other => return Err(unexpected(other)),
-        }
-        self.recheck_everything();
+        self.change_packs(Command::PutPolicy {
+            policy: policy.clone(),
+        })
+        .await?;
         self.raft
             .reader()
             .custom_policies()?
             .into_iter()
             .find(|c| c.name == policy.name)
             .ok_or_else(|| ServiceError::Internal("the policy vanished after its commit".into()))
+    }
+
+    /// Commits a change of the policy packs (a module, the settings), then re-checks the
+    /// whole catalog in the background.
+    async fn change_packs(&self, cmd: Command) -> Result<(), ServiceError> {
+        match self.raft.propose(cmd).await? {
+            CommandResult::Done => {
+                self.recheck_everything();
+                Ok(())
+            }
+            other => Err(unexpected(other)),
+        }
     }
 
     /// Removes a custom policy module and re-checks the catalog in the background.
@@ -753,13 +758,7 @@ impl Node {
             by,
             at_ms: now_ms(),
         };
-        match self.raft.propose(cmd).await? {
-            CommandResult::Done => {
-                self.recheck_everything();
-                Ok(())
-            }
-            other => Err(unexpected(other)),
-        }
+        self.change_packs(cmd).await
     }
 
     /// Sets template parameters and disabled frameworks, then re-checks the catalog.
@@ -792,13 +791,7 @@ impl Node {
             by,
             at_ms: now_ms(),
         };
-        match self.raft.propose(cmd).await? {
-            CommandResult::Done => {
-                self.recheck_everything();
-                Ok(())
-            }
-            other => Err(unexpected(other)),
-        }
+        self.change_packs(cmd).await
     }
 
     /// Checks one table against the packs now and waits for its findings (after a

@@ -18,7 +18,6 @@ pub mod serve;
 pub mod wire;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -114,7 +113,6 @@ pub struct EdgeNode {
     supervisor: ActorRef<SupervisorMsg>,
     supervisor_task: tokio::task::JoinHandle<()>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
-    data_dir: PathBuf,
 }
 
 impl EdgeNode {
@@ -206,7 +204,6 @@ impl EdgeNode {
             supervisor,
             supervisor_task,
             tasks,
-            data_dir: opts.data_dir,
         }))
     }
 
@@ -241,10 +238,6 @@ impl EdgeNode {
             return Err("the root supervisor has stopped (restart budget exhausted?)".into());
         }
         Ok(())
-    }
-
-    pub fn data_dir(&self) -> &std::path::Path {
-        &self.data_dir
     }
 
     pub async fn shutdown(&self) {
