@@ -197,7 +197,7 @@ mod tests {
             assert_eq!(ob.len(), 3);
         }
         // The process dies here; the rest is on disk.
-        let db = sled::open(dir.path()).expect("reopen");
+        let db = crate::raft::testing::reopen(dir.path()).await;
         let ob = Outbox::open(&db).expect("outbox");
         assert_eq!(
             ob.pending_jobs(),

@@ -617,3 +617,23 @@ impl Cluster for RaftNode {
 
 #[cfg(test)]
 mod tests;
+
+/// Helpers for tests that reopen storage.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::time::Duration;
+
+    /// Opens a sled folder a stopped node (or outbox) just closed: background tasks let go
+    /// of their handles shortly after; sled's file lock goes with the last one.
+    pub(crate) async fn reopen(path: &std::path::Path) -> sled::Db {
+        let mut last = None;
+        for _ in 0..100 {
+            match sled::open(path) {
+                Ok(db) => return db,
+                Err(e) => last = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("reopen: {last:?}");
+    }
+}

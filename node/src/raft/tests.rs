@@ -104,19 +104,7 @@ fn table(source: &str, name: &str) -> TableAsset {
     }
 }
 
-/// Opens a sled folder a stopped node just closed. openraft's storage tasks let go of
-/// their handles shortly after `shutdown` returns; sled's file lock goes with the last one.
-async fn reopen(path: &std::path::Path) -> sled::Db {
-    let mut last = None;
-    for _ in 0..100 {
-        match sled::open(path) {
-            Ok(db) => return db,
-            Err(e) => last = Some(e),
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("reopen: {last:?}");
-}
+use super::testing::reopen;
 
 fn settings(snapshot_every: u64) -> RaftSettings {
     RaftSettings {
