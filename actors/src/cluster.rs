@@ -1,9 +1,16 @@
-//! The one door from the actors to the replicated state. The node implements it on Raft;
-//! the actors never see Raft, sled or the network.
+//! The doors from the actors to the replicated state. The node implements them; the actors
+//! never see Raft, sled, commands or the network.
+//!
+//! - [`ScanSink`], on every node: what a scan reads (its source, its job, the tables it
+//!   may skip) and where its outputs go, with a typed answer.
+//! - [`Catalog`], on core nodes only: the catalog reads the policy checker needs, and where
+//!   its findings go. An edge node holds no catalog and implements none of it.
 
 use futures::future::BoxFuture;
 
-use crate::domain::{Command, CommandResult, ScanJob, ScanOutput, Source, TableAsset, now_ms};
+use crate::compliance::Violation;
+use crate::compliance::custom::{AssetMeta, CustomPolicy, PolicySettings};
+use crate::domain::{Millis, ScanJob, ScanOutput, Source, TableAsset};
 
 /// Why the cluster could not take or answer a request.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -17,7 +24,7 @@ pub enum ClusterError {
     /// The node is shutting down.
     #[error("the node is shutting down")]
     ShuttingDown,
-    /// The command can never be accepted (too large to replicate, for one).
+    /// The request can never be accepted (too large to replicate, for one).
     #[error("rejected: {0}")]
     Rejected(String),
 }
@@ -29,35 +36,79 @@ pub const RERUN_SEQ_MARGIN: u64 = 1 << 20;
 /// A cataloged table as a scan sees it.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct KnownTable {
+    /// The table's asset id.
     pub id: String,
+    /// What the source reported for it at the last scan (skip when unchanged).
     pub fingerprint: Option<String>,
+    /// Whether the catalog marks it deleted.
     pub deleted: bool,
 }
 
-/// The replicated state as the actors see it.
-pub trait Cluster: Send + Sync + 'static {
-    /// Proposes a command and resolves once it is committed and applied.
-    fn propose(&self, cmd: Command) -> BoxFuture<'_, Result<CommandResult, ClusterError>>;
+impl KnownTable {
+    /// What a scan needs of a cataloged table.
+    pub fn of(t: &TableAsset) -> Self {
+        KnownTable {
+            id: t.id.clone(),
+            fingerprint: t.fingerprint.clone(),
+            deleted: t.deleted_at_ms.is_some(),
+        }
+    }
+}
 
-    /// Reports output `seq` of the scan attempt `job` (as assigned to this node). A core
-    /// node proposes it at once; an edge node writes it to its outbox, acknowledges it to
-    /// itself, and delivers it whenever the cluster is reachable. The cluster applies each
-    /// (job, attempt, seq) once and answers `Conflict` when the attempt was superseded.
+/// What the cluster answered to one scan output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OutputAck {
+    /// Applied now (or, on an edge node, safe in the outbox).
+    Applied,
+    /// Applied before (a retry): nothing changed.
+    Duplicate,
+    /// Not applied, never will be: the attempt was superseded, the job ended or was
+    /// cancelled, or what it refers to is gone. The scan stops.
+    Superseded(String),
+}
+
+/// The outputs of one policy check of an asset: its findings are opened, kept, reopened
+/// and resolved from these.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FindingsUpdate {
+    /// The checked asset (a table id).
+    pub asset_id: String,
+    /// Its source.
+    pub source: String,
+    /// What the rules found.
+    pub violations: Vec<Violation>,
+    /// Rules that failed to evaluate: their findings stay as they are.
+    pub skipped_rules: Vec<String>,
+    /// When the check ran.
+    pub at_ms: Millis,
+}
+
+/// What a scan needs from the cluster, on every node.
+pub trait ScanSink: Send + Sync + 'static {
+    /// This node's id.
+    fn node_id(&self) -> u64;
+
+    /// A source, from the local copy of the state.
+    fn source(&self, id: &str) -> Result<Option<Source>, ClusterError>;
+
+    /// A scan job, from the local copy of the state.
+    fn scan(&self, id: &str) -> Result<Option<ScanJob>, ClusterError>;
+
+    /// What a scan needs to skip unchanged tables of `source`: each cataloged table's id,
+    /// fingerprint and whether it is marked deleted.
+    fn known_tables(&self, source: &str) -> Result<Vec<KnownTable>, ClusterError>;
+
+    /// Reports output `seq` of attempt `attempt` of scan `job` (as assigned to this node).
+    /// A core node commits it before answering; an edge node writes it to its outbox and
+    /// delivers it whenever the cluster is reachable. The cluster applies each
+    /// (job, attempt, seq) once.
     fn scan_output(
         &self,
-        job: &ScanJob,
+        job: &str,
+        attempt: u32,
         seq: u64,
         output: ScanOutput,
-    ) -> BoxFuture<'_, Result<CommandResult, ClusterError>> {
-        self.propose(Command::ScanOutput {
-            id: job.id.clone(),
-            attempt: job.attempt,
-            node: self.node_id(),
-            seq,
-            output,
-            at_ms: now_ms(),
-        })
-    }
+    ) -> BoxFuture<'_, Result<OutputAck, ClusterError>>;
 
     /// Where a run of scan attempt `job` starts numbering its outputs: 0 for a first run;
     /// past anything an earlier run of the same attempt wrote (a crashed scanner pool, a
@@ -70,53 +121,20 @@ pub trait Cluster: Send + Sync + 'static {
             _ => 0,
         }
     }
+}
 
-    /// Whether a scan on this node checks policies on what it cataloged. An edge node holds
-    /// no catalog: the core node that applies its results runs the check.
-    fn checks_policies(&self) -> bool {
-        true
-    }
-
-    /// Reads a source from the local copy of the state.
-    fn source(&self, id: &str) -> Result<Option<Source>, ClusterError>;
-
+/// The catalog as the policy checker sees it: core nodes only.
+pub trait Catalog: ScanSink {
     /// The cataloged tables of a source, from the local copy of the state.
     fn tables_of(&self, source: &str) -> Result<Vec<TableAsset>, ClusterError>;
 
-    /// What a scan needs to skip unchanged tables of `source`: each cataloged table's id,
-    /// fingerprint and whether it is marked deleted.
-    fn known_tables(&self, source: &str) -> Result<Vec<KnownTable>, ClusterError> {
-        Ok(self
-            .tables_of(source)?
-            .into_iter()
-            .map(|t| KnownTable {
-                deleted: t.deleted_at_ms.is_some(),
-                id: t.id,
-                fingerprint: t.fingerprint,
-            })
-            .collect())
-    }
-
-    /// A scan job, from the local copy of the state.
-    fn scan(&self, id: &str) -> Result<Option<ScanJob>, ClusterError>;
-
-    /// This node's id.
-    fn node_id(&self) -> u64;
-
     /// What stewards recorded about a table (owner, tags), from the local state.
-    fn asset_meta(
-        &self,
-        table_id: &str,
-    ) -> Result<Option<crate::compliance::custom::AssetMeta>, ClusterError>;
+    fn asset_meta(&self, table_id: &str) -> Result<Option<AssetMeta>, ClusterError>;
 
     /// Custom policy modules and pack settings, from the local copy of the state.
-    fn policy_config(
-        &self,
-    ) -> Result<
-        (
-            Vec<crate::compliance::custom::CustomPolicy>,
-            crate::compliance::custom::PolicySettings,
-        ),
-        ClusterError,
-    >;
+    fn policy_config(&self) -> Result<(Vec<CustomPolicy>, PolicySettings), ClusterError>;
+
+    /// Records one policy check's outcome; resolves once committed. An asset that is gone
+    /// by then records nothing (not an error).
+    fn sync_findings(&self, update: FindingsUpdate) -> BoxFuture<'_, Result<(), ClusterError>>;
 }

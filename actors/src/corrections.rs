@@ -141,21 +141,6 @@ fn verb(a: CorrectionAction) -> &'static str {
     }
 }
 
-/// One entry of the audit trail.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AuditEvent {
-    /// Position in the trail, from 1, without gaps.
-    pub seq: u64,
-    pub at_ms: Millis,
-    /// Who did it (a steward's name, or `system`).
-    pub actor: String,
-    /// What was done, e.g. `classification.reject`.
-    pub action: String,
-    /// The asset or object it was done to.
-    pub target: String,
-    pub detail: String,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

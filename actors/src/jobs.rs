@@ -80,6 +80,42 @@ impl ScanJob {
         true
     }
 
+    /// What a heartbeat of `node` does to this job; returns whether the job changed.
+    /// `running` lists the (job, attempt) pairs the node holds, `complete` says the list is
+    /// whole, `taken_at_ms` is when the node took it (its own clock, the clock it stamped
+    /// its jobs' start with). A listed job's lease is renewed. A running job of this node
+    /// that a complete report does not list, and that started before the report was
+    /// taken, was lost (the node restarted): its lease ends at `at_ms`, so the scheduler
+    /// places it again. A job started after the report was taken is never taken for lost.
+    pub fn heartbeat(
+        &mut self,
+        node: u64,
+        running: &[(String, u32)],
+        complete: bool,
+        taken_at_ms: Millis,
+        at_ms: Millis,
+    ) -> bool {
+        if self.node != Some(node) || self.state.is_terminal() {
+            return false;
+        }
+        if running
+            .iter()
+            .any(|(j, a)| *j == self.id && *a == self.attempt)
+        {
+            self.renew(node, self.attempt, at_ms);
+            return true;
+        }
+        if complete
+            && self.state == ScanState::Running
+            && self.started_at_ms.is_some_and(|s| s < taken_at_ms)
+            && self.lease_until_ms.is_none_or(|l| l > at_ms)
+        {
+            self.lease_until_ms = Some(at_ms);
+            return true;
+        }
+        false
+    }
+
     /// Whether output `seq` of `attempt` from `node` is applied.
     pub fn check_output(&self, attempt: u32, node: u64, seq: u64) -> OutputVerdict {
         if attempt != self.attempt || self.node != Some(node) {
@@ -162,6 +198,32 @@ mod tests {
             progress: ScanProgress::default(),
             error: None,
         }
+    }
+
+    #[test]
+    fn heartbeats_renew_listed_jobs_and_end_lost_ones() {
+        let mut job = ScanJob::queued("s1".into(), "crm".into(), false, 0);
+        job.assign(placed(4, 1, 10), LEASE_MS);
+        job.apply_state(&state(ScanState::Running), 1, 100);
+        let held = vec![("s1".to_string(), 1)];
+        assert!(
+            !job.heartbeat(5, &held, true, 200, 200),
+            "another node's report"
+        );
+        assert!(job.heartbeat(4, &held, true, 200, 1_000));
+        assert_eq!(job.lease_until_ms, Some(1_000 + LEASE_MS));
+        // Not listed, but started after the report was taken: not lost.
+        assert!(!job.heartbeat(4, &[], true, 50, 2_000));
+        // An incomplete report proves nothing.
+        assert!(!job.heartbeat(4, &[], false, 5_000, 2_000));
+        assert!(
+            job.heartbeat(4, &[], true, 5_000, 2_000),
+            "lost after a restart"
+        );
+        assert_eq!(job.lease_until_ms, Some(2_000));
+        assert!(job.lease_expired(2_000));
+        // An older attempt listed does not renew the current one.
+        assert!(!job.heartbeat(4, &[("s1".into(), 0)], false, 5_000, 3_000));
     }
 
     #[test]

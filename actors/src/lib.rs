@@ -4,6 +4,7 @@
 //! through connectors, classifies sampled values in memory, and reaches the replicated
 //! state only through the [`cluster::Cluster`] trait that the node implements.
 
+pub mod audit;
 pub mod classify;
 pub mod cluster;
 pub mod compliance;
@@ -11,14 +12,12 @@ pub mod connectors;
 pub mod corrections;
 pub mod domain;
 pub mod jobs;
-pub mod node_registry;
 pub mod placement;
 pub mod profile;
 pub mod schedule;
 pub mod secrets;
 pub mod taxonomy;
 
-pub mod cataloger;
 pub mod classifier;
 pub mod policy;
 pub mod scanner;

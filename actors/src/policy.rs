@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
-use crate::cluster::Cluster;
+use crate::cluster::{Catalog, FindingsUpdate};
 use crate::compliance::custom::PolicySettings;
 use crate::compliance::{self, PolicyEngine};
-use crate::domain::{Command, Framework, TableAsset, now_ms};
+use crate::domain::{Framework, TableAsset, now_ms};
 
 /// Messages of the policy checker.
 pub enum PolicyMsg {
@@ -30,7 +30,7 @@ pub struct PolicyActor;
 
 /// Its state: the cluster, the compiled packs and the settings they were compiled for.
 pub struct PolicyState {
-    cluster: Arc<dyn Cluster>,
+    cluster: Arc<dyn Catalog>,
     /// Out of the state while it evaluates on a blocking thread.
     engine: Option<PolicyEngine>,
     settings: PolicySettings,
@@ -144,7 +144,7 @@ impl PolicyActor {
                 (v, skipped)
             };
             total += violations.len();
-            let cmd = Command::SyncFindings {
+            let update = FindingsUpdate {
                 asset_id: t.id.clone(),
                 source: source_id.to_string(),
                 violations,
@@ -152,20 +152,20 @@ impl PolicyActor {
                 at_ms: now,
             };
             // One table's failure does not stop the others.
-            if let Err(e) = st.cluster.propose(cmd).await {
+            if let Err(e) = st.cluster.sync_findings(update).await {
                 tracing::warn!(asset = %t.id, error = %e, "could not record findings");
                 failed += 1;
             }
         }
         for id in gone {
-            let cmd = Command::SyncFindings {
+            let update = FindingsUpdate {
                 asset_id: id.clone(),
                 source: source_id.to_string(),
                 violations: Vec::new(),
                 skipped_rules: Vec::new(),
                 at_ms: now,
             };
-            if let Err(e) = st.cluster.propose(cmd).await {
+            if let Err(e) = st.cluster.sync_findings(update).await {
                 tracing::warn!(asset = %id, error = %e, "could not resolve findings");
                 failed += 1;
             }
@@ -180,7 +180,7 @@ impl PolicyActor {
 impl Actor for PolicyActor {
     type Msg = PolicyMsg;
     type State = PolicyState;
-    type Arguments = Arc<dyn Cluster>;
+    type Arguments = Arc<dyn Catalog>;
 
     async fn pre_start(
         &self,

@@ -1,6 +1,6 @@
 //! The scanner actor: runs one scan job at a time. It opens the source, lists its tables,
 //! samples each one, has the classifier classify the samples, profiles them, hands the
-//! table to the cataloger and reports progress. Raw values never leave this node's memory.
+//! table to the cluster and reports progress. Raw values never leave this node's memory.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,13 +16,11 @@ use ractor::factory::{
 };
 use ractor::{ActorProcessingErr, ActorRef, call};
 
-use crate::cataloger::CatalogerMsg;
 use crate::classifier::{ClassifierMsg, ColumnValues};
-use crate::cluster::Cluster;
+use crate::cluster::{OutputAck, ScanSink};
 use crate::connectors::{ConnectorRegistry, TableRef, TableScan};
 use crate::domain::{
-    Column, CommandResult, SampleSize, ScanJob, ScanOutput, ScanProgress, ScanState, TableAsset,
-    now_ms,
+    Column, SampleSize, ScanJob, ScanOutput, ScanProgress, ScanState, TableAsset, now_ms,
 };
 use crate::policy::PolicyMsg;
 use crate::profile::profile;
@@ -61,9 +59,10 @@ impl Default for ScanSettings {
 /// always the current one.
 #[derive(Clone)]
 pub struct Pipeline {
+    /// Classifies sampled columns.
     pub classifier: ActorRef<ClassifierMsg>,
-    pub cataloger: ActorRef<CatalogerMsg>,
-    pub policy: ActorRef<PolicyMsg>,
+    /// Checks what a scan cataloged (core nodes; an edge node has no catalog to check).
+    pub policy: Option<ActorRef<PolicyMsg>>,
 }
 
 /// A scan for the pool: the job and the actors it talks to.
@@ -77,7 +76,7 @@ pub type ScannerMsg = FactoryMessage<String, ScanRequest>;
 
 /// What every scan worker shares.
 pub struct ScannerArgs {
-    pub cluster: Arc<dyn Cluster>,
+    pub cluster: Arc<dyn ScanSink>,
     pub registry: ConnectorRegistry,
     pub settings: ScanSettings,
     pub supervisor: ActorRef<SupervisorMsg>,
@@ -273,7 +272,7 @@ const CANCELLED: &str = "cancelled";
 const POLICY_CHECK_TIMEOUT_MS: u64 = 120_000;
 
 struct ScanRun<'a> {
-    cluster: &'a dyn Cluster,
+    cluster: &'a dyn ScanSink,
     job: &'a ScanJob,
     /// The last output number of this attempt.
     seq: u64,
@@ -301,8 +300,12 @@ impl ScanRun<'_> {
             error,
         };
         let seq = self.next_seq();
-        match self.cluster.scan_output(self.job, seq, output).await {
-            Ok(CommandResult::Conflict(why)) => {
+        match self
+            .cluster
+            .scan_output(&self.job.id, self.job.attempt, seq, output)
+            .await
+        {
+            Ok(OutputAck::Superseded(why)) => {
                 tracing::info!(job = %self.job.id, attempt = self.job.attempt, %why, "scan superseded");
                 self.superseded = true;
             }
@@ -310,6 +313,25 @@ impl ScanRun<'_> {
             Err(e) => {
                 tracing::warn!(job = %self.job.id, error = %e, "could not record scan progress")
             }
+        }
+    }
+
+    /// Delivers a catalog output of this attempt; the scan stops when the cluster
+    /// refuses it (the attempt was superseded).
+    async fn deliver(&mut self, output: ScanOutput) -> Result<(), String> {
+        let seq = self.next_seq();
+        match self
+            .cluster
+            .scan_output(&self.job.id, self.job.attempt, seq, output)
+            .await
+        {
+            Ok(OutputAck::Applied | OutputAck::Duplicate) => Ok(()),
+            Ok(OutputAck::Superseded(why)) => {
+                tracing::info!(job = %self.job.id, attempt = self.job.attempt, %why, "scan superseded");
+                self.superseded = true;
+                Err(CANCELLED.into())
+            }
+            Err(e) => Err(e.to_string()),
         }
     }
 
@@ -425,22 +447,8 @@ impl ScanRun<'_> {
                         .iter()
                         .filter(|c| !c.classifications.is_empty())
                         .count() as u32;
-                    let seq = self.next_seq();
-                    let cataloged_ok = call!(pipeline.cataloger, |reply| CatalogerMsg::Catalog {
-                        job: Box::new(self.job.clone()),
-                        seq,
-                        table: Box::new(asset.clone()),
-                        reply
-                    })
-                    .map_err(|e| format!("cataloger unavailable: {e}"))?;
-                    if let Err(e) = cataloged_ok {
-                        if e.starts_with(crate::cataloger::SUPERSEDED) {
-                            self.superseded = true;
-                            return Err(CANCELLED.into());
-                        }
-                        return Err(e);
-                    }
-                    cataloged.push(asset);
+                    cataloged.push(asset.id.clone());
+                    self.deliver(ScanOutput::Table(Box::new(asset))).await?;
                 }
                 Err(e) => failures.push(e.to_string()),
             }
@@ -459,27 +467,19 @@ impl ScanRun<'_> {
             .map(|k| k.id.clone())
             .collect();
         if !gone.is_empty() {
-            let seq = self.next_seq();
-            let output = ScanOutput::TablesDeleted { ids: gone.clone() };
-            match self.cluster.scan_output(self.job, seq, output).await {
-                Ok(CommandResult::Conflict(_)) => {
-                    self.superseded = true;
-                    return Err(CANCELLED.into());
-                }
-                Ok(_) => {}
-                Err(e) => return Err(e.to_string()),
-            }
+            self.deliver(ScanOutput::TablesDeleted { ids: gone.clone() })
+                .await?;
         }
-        if !self.cluster.checks_policies() {
+        let Some(policy) = &pipeline.policy else {
             return Ok(failures);
-        }
+        };
         // The scan ends once its findings are up to date, so `pursight findings` right
         // after `pursight scan` sees them. A failed check does not fail the scan.
         let checked = ractor::call_t!(
-            pipeline.policy,
+            policy,
             |reply| PolicyMsg::Cataloged {
                 source: source.id.clone(),
-                tables: cataloged.iter().map(|t| t.id.clone()).collect(),
+                tables: cataloged,
                 gone,
                 reply,
             },

@@ -1,4 +1,5 @@
-//! The root supervisor: starts the scanner, classifier, cataloger and policy checker, and
+//! The root supervisor: starts the scanner pool, the classifier and (on core nodes) the
+//! policy checker, and
 //! restarts any of them that fails (one-for-one) within a restart budget.
 //!
 //! ractor's default stops a supervisor when a child exits, so the strategy is written here.
@@ -14,10 +15,9 @@ use ractor::{
     Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent,
 };
 
-use crate::cataloger::{CatalogerActor, CatalogerMsg};
 use crate::classifier::{ClassifierActor, ClassifierMsg};
 use crate::classify::Classifier;
-use crate::cluster::Cluster;
+use crate::cluster::{Catalog, ScanSink};
 use crate::connectors::ConnectorRegistry;
 use crate::domain::{ScanJob, ScanOutput, ScanState};
 use crate::policy::{PolicyActor, PolicyMsg};
@@ -48,23 +48,16 @@ impl Default for RestartBudget {
 pub enum Child {
     Scanner,
     Classifier,
-    Cataloger,
     Policy,
 }
 
 impl Child {
-    const ALL: [Child; 4] = [
-        Child::Scanner,
-        Child::Classifier,
-        Child::Cataloger,
-        Child::Policy,
-    ];
+    const ALL: [Child; 3] = [Child::Scanner, Child::Classifier, Child::Policy];
 
     fn label(self) -> &'static str {
         match self {
             Child::Scanner => "scanner",
             Child::Classifier => "classifier",
-            Child::Cataloger => "cataloger",
             Child::Policy => "policy_checker",
         }
     }
@@ -72,7 +65,11 @@ impl Child {
 
 /// What the supervisor starts with.
 pub struct SupervisorArgs {
-    pub cluster: Arc<dyn Cluster>,
+    /// Where scans read their jobs and deliver their outputs.
+    pub cluster: Arc<dyn ScanSink>,
+    /// The catalog, on core nodes: without one no policy checker runs (an edge node's
+    /// scans are checked by the core node that applies them).
+    pub catalog: Option<Arc<dyn Catalog>>,
     pub registry: ConnectorRegistry,
     pub classifier: Arc<Classifier>,
     pub settings: ScanSettings,
@@ -115,7 +112,6 @@ pub struct SupervisorState {
     args: SupervisorArgs,
     scanner: Option<ActorRef<ScannerMsg>>,
     classifier: Option<ActorRef<ClassifierMsg>>,
-    cataloger: Option<ActorRef<CatalogerMsg>>,
     policy: Option<ActorRef<PolicyMsg>>,
     ids: HashMap<ActorId, Child>,
     recent_restarts: HashMap<Child, VecDeque<Instant>>,
@@ -130,8 +126,10 @@ impl SupervisorState {
     fn pipeline(&self) -> Option<Pipeline> {
         Some(Pipeline {
             classifier: self.classifier.clone()?,
-            cataloger: self.cataloger.clone()?,
-            policy: self.policy.clone()?,
+            policy: match self.args.catalog {
+                Some(_) => Some(self.policy.clone()?),
+                None => None,
+            },
         })
     }
 
@@ -184,16 +182,11 @@ async fn spawn_child(
             st.classifier = Some(r);
             id
         }
-        Child::Cataloger => {
-            let (r, _) =
-                Actor::spawn_linked(None, CatalogerActor, st.args.cluster.clone(), cell).await?;
-            let id = r.get_id();
-            st.cataloger = Some(r);
-            id
-        }
         Child::Policy => {
-            let (r, _) =
-                Actor::spawn_linked(None, PolicyActor, st.args.cluster.clone(), cell).await?;
+            let Some(catalog) = st.args.catalog.clone() else {
+                return Ok(());
+            };
+            let (r, _) = Actor::spawn_linked(None, PolicyActor, catalog, cell).await?;
             let id = r.get_id();
             st.policy = Some(r);
             id
@@ -217,7 +210,6 @@ impl Actor for RootSupervisor {
             args,
             scanner: None,
             classifier: None,
-            cataloger: None,
             policy: None,
             ids: HashMap::new(),
             recent_restarts: HashMap::new(),
@@ -319,7 +311,6 @@ impl Actor for RootSupervisor {
                 st.waiting.extend(st.in_flight.drain(..));
             }
             Child::Classifier => st.classifier = None,
-            Child::Cataloger => st.cataloger = None,
             Child::Policy => st.policy = None,
         }
         if let Some(why) = over_budget(st, child) {
@@ -351,7 +342,7 @@ fn over_budget(st: &mut SupervisorState, child: Child) -> Option<String> {
     None
 }
 
-pub(crate) async fn fail_job(cluster: &dyn Cluster, job: &ScanJob, reason: &str) {
+pub(crate) async fn fail_job(cluster: &dyn ScanSink, job: &ScanJob, reason: &str) {
     let output = ScanOutput::State {
         state: ScanState::Failed,
         progress: Default::default(),
@@ -359,7 +350,10 @@ pub(crate) async fn fail_job(cluster: &dyn Cluster, job: &ScanJob, reason: &str)
     };
     metrics::counter!("pursight_scans_total", "state" => "failed").increment(1);
     // The last output of the attempt, whatever the scan reported before it crashed.
-    if let Err(e) = cluster.scan_output(job, FINAL_SEQ, output).await {
+    if let Err(e) = cluster
+        .scan_output(&job.id, job.attempt, FINAL_SEQ, output)
+        .await
+    {
         tracing::error!(job = %job.id, error = %e, "could not mark the crashed scan failed");
     }
 }

@@ -8,8 +8,9 @@ use std::time::Instant;
 
 use pursight_actors::classifier::{ColumnValues, classify_columns};
 use pursight_actors::classify::Classifier;
-use pursight_actors::domain::{Command, Source, SourceKind};
+use pursight_actors::domain::{Source, SourceKind};
 use pursight_node::raft::{Network, RaftNode, RaftSettings};
+use pursight_node::state::Command;
 
 fn source(i: usize) -> Command {
     Command::PutSource(Source {

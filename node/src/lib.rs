@@ -11,5 +11,7 @@ pub mod metrics;
 pub mod node;
 pub mod proximity;
 pub mod raft;
+pub mod registry;
 pub mod scheduler;
 pub mod service;
+pub mod state;

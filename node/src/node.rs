@@ -4,9 +4,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::registry::NodeRecord;
 use pursight_actors::classify::Classifier;
 use pursight_actors::connectors::ConnectorRegistry;
-use pursight_actors::node_registry::NodeRecord;
 use pursight_actors::scanner::ScanSettings;
 use pursight_actors::secrets::SecretBox;
 use pursight_actors::supervisor::{RestartBudget, RootSupervisor, SupervisorArgs, SupervisorMsg};
@@ -190,8 +190,10 @@ impl Node {
                     .map_err(|e| NodeError::Identity(marker.clone(), e.to_string()))?;
             }
         }
+        let core = Arc::new(raft.clone());
         let args = SupervisorArgs {
-            cluster: Arc::new(raft.clone()),
+            cluster: core.clone(),
+            catalog: Some(core),
             registry,
             classifier: Arc::new(Classifier::new()?),
             settings: opts.scan.clone(),
@@ -335,10 +337,7 @@ impl Node {
 }
 
 /// Measures this node's proximity to every registered source, again and again.
-async fn probe_sources(
-    reader: crate::raft::state_machine::StateReader,
-    prober: crate::proximity::Prober,
-) {
+async fn probe_sources(reader: crate::state::StateReader, prober: crate::proximity::Prober) {
     loop {
         match reader.sources() {
             Ok(sources) => prober.probe(&sources).await,

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::registry::SourceProximity;
 use pursight_actors::domain::{Millis, Source, SourceKind, now_ms};
-use pursight_actors::node_registry::SourceProximity;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -9,9 +9,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pursight_actors::domain::{Command, CommandResult, Placement, ScanJob, ScanState, now_ms};
+use crate::registry::{NodeHealth, NodeReport};
+use crate::state::{Command, CommandResult};
+use pursight_actors::domain::{Placement, ScanJob, ScanState, now_ms};
 use pursight_actors::jobs::LEASE_MS;
-use pursight_actors::node_registry::{NodeHealth, NodeReport};
 use pursight_actors::placement::{Candidate, Decision, place};
 use pursight_actors::schedule::Schedule;
 use tokio::sync::Notify;

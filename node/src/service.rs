@@ -1,20 +1,21 @@
 //! The node's operations, shared by the HTTP API and the embedded CLI: what a user can ask
 //! and the one error type they get back.
 
+use crate::state::{Command, CommandResult};
+use pursight_actors::audit::AuditEvent;
 use pursight_actors::cluster::ClusterError;
 use pursight_actors::compliance::custom::{AssetMeta, CustomPolicy};
 use pursight_actors::compliance::findings::{Finding, FindingAction, FindingState};
 use pursight_actors::connectors::{is_secret_param, parse_uri, source_kind};
-use pursight_actors::corrections::{AuditEvent, CorrectionAction};
+use pursight_actors::corrections::CorrectionAction;
 use pursight_actors::domain::{
-    ClassificationType, Command, CommandResult, Residency, SampleSize, ScanJob, Source, TableAsset,
-    now_ms,
+    ClassificationType, Residency, SampleSize, ScanJob, Source, TableAsset, now_ms,
 };
 use pursight_actors::supervisor::SupervisorMsg;
 use serde::Serialize;
 
 use crate::node::Node;
-use crate::raft::state_machine::ReadError;
+use crate::state::ReadError;
 
 /// An error a user sees: a stable code, a status, one clear message.
 #[derive(Debug, thiserror::Error)]
@@ -862,7 +863,7 @@ impl Node {
 /// depend on time — credential age, expired accepted risks — and checks that failed
 /// earlier catch up).
 pub(crate) async fn recheck_all(
-    reader: crate::raft::state_machine::StateReader,
+    reader: crate::state::StateReader,
     supervisor: ractor::ActorRef<SupervisorMsg>,
 ) {
     let Ok(sources) = reader.sources() else {

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use pursight_actors::domain::{Command, Source, SourceKind, now_ms};
+use pursight_actors::domain::{Source, SourceKind, now_ms};
 use pursight_node::node::{Node, NodeOptions};
+use pursight_node::state::Command;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn due_scheduled_scans_start_once() {

@@ -6,7 +6,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Severity, Violation};
-use crate::corrections::AuditEvent;
 use crate::domain::{Millis, id_segment};
 
 /// Where a finding stands.
@@ -213,24 +212,6 @@ pub fn act(
             f.by = Some(by.to_string());
             Ok("finding.reopen")
         }
-    }
-}
-
-/// An audit event for a finding transition (sequence number set when stored).
-pub fn audit_event(
-    id: &str,
-    action: &str,
-    actor: &str,
-    detail: String,
-    at_ms: Millis,
-) -> AuditEvent {
-    AuditEvent {
-        seq: 0,
-        at_ms,
-        actor: actor.to_string(),
-        action: action.to_string(),
-        target: id.to_string(),
-        detail,
     }
 }
 

@@ -333,7 +333,7 @@ struct AuditQuery {
 async fn audit(
     State(st): State<AppState>,
     Q(q): Q<AuditQuery>,
-) -> ApiResult<Json<Vec<pursight_actors::corrections::AuditEvent>>> {
+) -> ApiResult<Json<Vec<pursight_actors::audit::AuditEvent>>> {
     st.node.read_barrier(q.consistency).await?;
     Ok(Json(st.node.audit(q.after, q.limit.unwrap_or(100))?))
 }

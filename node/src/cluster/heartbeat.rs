@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use pursight_actors::domain::{Command, CommandResult, now_ms};
-use pursight_actors::node_registry::{HEARTBEAT_EVERY_MS, NodeRecord, NodeReport};
+use crate::registry::{HEARTBEAT_EVERY_MS, NodeRecord, NodeReport};
+use crate::state::{Command, CommandResult};
+use pursight_actors::domain::now_ms;
 use pursight_actors::supervisor::SupervisorMsg;
 use pursight_mesh::Role;
 use ractor::ActorRef;

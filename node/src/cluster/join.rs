@@ -8,8 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use pursight_actors::domain::{Command, CommandResult, now_ms};
-use pursight_actors::node_registry::NodeRecord;
+use crate::registry::NodeRecord;
+use crate::state::{Command, CommandResult};
+use pursight_actors::domain::now_ms;
 use pursight_mesh::{CertifiedKey, Identity, Role};
 
 use super::membership;

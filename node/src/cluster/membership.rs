@@ -7,9 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use crate::state::Command;
 use openraft::error::{ClientWriteError, RaftError};
 use openraft::{BasicNode, ChangeMembers};
-use pursight_actors::domain::{Command, now_ms};
+use pursight_actors::domain::now_ms;
 
 use super::rpc::Refusal;
 use crate::raft::RaftNode;

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use pursight_actors::domain::{Command, CommandResult, now_ms};
-use pursight_actors::node_registry::NodeHealth;
+use crate::registry::NodeHealth;
+use crate::state::{Command, CommandResult};
+use pursight_actors::domain::now_ms;
 use pursight_mesh::Role;
 use serde::{Deserialize, Serialize};
 
@@ -97,7 +98,7 @@ pub struct NodeView {
     pub rtt_ms: Option<f64>,
     /// What the node last reported: capacity, running jobs, its round trip to each source
     /// and peer, its outbox (edge nodes).
-    pub report: Option<pursight_actors::node_registry::NodeReport>,
+    pub report: Option<crate::registry::NodeReport>,
 }
 
 /// A join token as handed to the admin (shown once).

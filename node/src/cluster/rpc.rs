@@ -4,12 +4,12 @@
 //! QUIC stream per request. Raft's own RPCs travel here next to the cluster's (forwarded
 //! writes, read index, membership, status).
 
+use crate::state::{Command, CommandResult};
 use openraft::error::{InstallSnapshotError, RaftError};
 use openraft::raft::{
     AppendEntriesRequest, AppendEntriesResponse, InstallSnapshotRequest, InstallSnapshotResponse,
     VoteRequest, VoteResponse,
 };
-use pursight_actors::domain::{Command, CommandResult};
 use pursight_mesh::Role;
 use serde::{Deserialize, Serialize};
 

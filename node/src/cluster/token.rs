@@ -4,8 +4,8 @@
 //! replicated), and the CA fingerprint lets the joiner authenticate the cluster before it
 //! has a certificate — the same idea as kubeadm's discovery hash.
 
+use crate::registry::JoinToken;
 use pursight_actors::domain::Millis;
-use pursight_actors::node_registry::JoinToken;
 use pursight_mesh::Role;
 
 const PREFIX: &str = "psj1";

@@ -6,11 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
-use pursight_actors::cluster::{Cluster, ClusterError, KnownTable};
-use pursight_actors::compliance::custom::{AssetMeta, CustomPolicy, PolicySettings};
-use pursight_actors::domain::{
-    Command, CommandResult, ScanJob, ScanOutput, Source, TableAsset, now_ms,
-};
+use pursight_actors::cluster::{ClusterError, KnownTable, OutputAck, ScanSink};
+use pursight_actors::domain::{ScanJob, ScanOutput, Source, now_ms};
 use tokio::sync::Notify;
 
 use super::outbox::Outbox;
@@ -26,7 +23,7 @@ struct Cache {
     superseded: HashSet<(String, u32)>,
 }
 
-/// An edge node's [`Cluster`].
+/// An edge node's [`ScanSink`] (it holds no catalog, so it is no `Catalog`).
 pub struct EdgeLink {
     id: u64,
     outbox: Arc<Outbox>,
@@ -114,67 +111,54 @@ impl EdgeLink {
         self.cache().superseded.insert((job.to_string(), attempt));
     }
 
-    fn is_superseded(&self, job: &ScanJob) -> Option<String> {
+    fn is_superseded(&self, job: &str, attempt: u32) -> Option<String> {
         let cache = self.cache();
-        if cache.superseded.contains(&(job.id.clone(), job.attempt)) {
+        if cache.superseded.contains(&(job.to_string(), attempt)) {
             return Some(format!(
-                "scan `{}` attempt {}: the cluster refused its results",
-                job.id, job.attempt
+                "scan `{job}` attempt {attempt}: the cluster refused its results"
             ));
         }
-        let current = cache.jobs.get(&job.id)?;
-        if current.attempt != job.attempt || current.node != Some(self.id) {
+        let current = cache.jobs.get(job)?;
+        if current.attempt != attempt || current.node != Some(self.id) {
             return Some(format!(
-                "scan `{}` attempt {} was superseded by attempt {}",
-                job.id, job.attempt, current.attempt
+                "scan `{job}` attempt {attempt} was superseded by attempt {}",
+                current.attempt
             ));
         }
         current
             .state
             .is_terminal()
-            .then(|| format!("scan `{}` is {}", job.id, current.state))
+            .then(|| format!("scan `{job}` is {}", current.state))
     }
 }
 
-impl Cluster for EdgeLink {
-    fn propose(&self, cmd: Command) -> BoxFuture<'_, Result<CommandResult, ClusterError>> {
-        let what = format!("{cmd:?}").chars().take(40).collect::<String>();
-        Box::pin(async move {
-            Err(ClusterError::Rejected(format!(
-                "an edge node only sends scan results, not `{what}...`"
-            )))
-        })
-    }
-
+impl ScanSink for EdgeLink {
     fn scan_output(
         &self,
-        job: &ScanJob,
+        job: &str,
+        attempt: u32,
         seq: u64,
         output: ScanOutput,
-    ) -> BoxFuture<'_, Result<CommandResult, ClusterError>> {
+    ) -> BoxFuture<'_, Result<OutputAck, ClusterError>> {
         let item = OutboxItem {
-            job: job.id.clone(),
-            attempt: job.attempt,
+            job: job.to_string(),
+            attempt,
             seq,
             output,
             at_ms: now_ms(),
         };
-        let superseded = self.is_superseded(job);
+        let superseded = self.is_superseded(job, attempt);
         Box::pin(async move {
             if let Some(why) = superseded {
-                return Ok(CommandResult::Conflict(why));
+                return Ok(OutputAck::Superseded(why));
             }
             self.outbox
                 .push(&item)
                 .await
                 .map_err(|e| ClusterError::Storage(e.to_string()))?;
             self.delivery.notify_one();
-            Ok(CommandResult::Done)
+            Ok(OutputAck::Applied)
         })
-    }
-
-    fn checks_policies(&self) -> bool {
-        false
     }
 
     fn first_seq(&self, job: &ScanJob) -> u64 {
@@ -193,11 +177,6 @@ impl Cluster for EdgeLink {
 
     fn source(&self, id: &str) -> Result<Option<Source>, ClusterError> {
         Ok(self.cache().sources.get(id).cloned())
-    }
-
-    fn tables_of(&self, _source: &str) -> Result<Vec<TableAsset>, ClusterError> {
-        // An edge node holds no catalog; scans only need `known_tables`.
-        Ok(Vec::new())
     }
 
     fn known_tables(&self, source: &str) -> Result<Vec<KnownTable>, ClusterError> {
@@ -219,13 +198,5 @@ impl Cluster for EdgeLink {
 
     fn node_id(&self) -> u64 {
         self.id
-    }
-
-    fn asset_meta(&self, _table_id: &str) -> Result<Option<AssetMeta>, ClusterError> {
-        Ok(None)
-    }
-
-    fn policy_config(&self) -> Result<(Vec<CustomPolicy>, PolicySettings), ClusterError> {
-        Ok((Vec::new(), PolicySettings::default()))
     }
 }

@@ -1,6 +1,6 @@
 //! Edge nodes: mesh members next to the data, outside the Raft group.
 //!
-//! An edge node runs the same actors as a core node, but its [`Cluster`] is an
+//! An edge node runs the same actors as a core node, but its [`ScanSink`] is an
 //! [`link::EdgeLink`]: every scan output goes to a persistent [`outbox::Outbox`] first, and
 //! two loops talk to the cluster through any core node (the first that answers):
 //! - **sync** (every [`SYNC_EVERY`]): heartbeat with what the node measured and runs (renewing
@@ -10,7 +10,7 @@
 //!
 //! The core side is [`serve`].
 //!
-//! [`Cluster`]: pursight_actors::cluster::Cluster
+//! [`ScanSink`]: pursight_actors::cluster::ScanSink
 
 pub mod link;
 pub mod outbox;
@@ -21,9 +21,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::registry::NodeRecord;
 use pursight_actors::classify::Classifier;
 use pursight_actors::domain::now_ms;
-use pursight_actors::node_registry::NodeRecord;
 use pursight_actors::secrets::SecretBox;
 use pursight_actors::supervisor::{RootSupervisor, SupervisorArgs, SupervisorMsg};
 use pursight_mesh::{Identity, Mesh, MeshConfig, Role};
@@ -156,6 +156,7 @@ impl EdgeNode {
         registry.set_secrets(secrets);
         let args = SupervisorArgs {
             cluster: link.clone(),
+            catalog: None,
             registry,
             classifier: Arc::new(Classifier::new()?),
             settings: opts.scan.clone(),

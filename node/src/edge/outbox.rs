@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::wire::OutboxItem;
-use crate::raft::codec::{decode, encode};
+use crate::state::codec::{decode, encode};
 
 /// Why the outbox could not take or give an item.
 #[derive(Debug, thiserror::Error)]
@@ -16,7 +16,7 @@ pub enum OutboxError {
     #[error("outbox storage: {0}")]
     Storage(#[from] sled::Error),
     #[error("outbox record: {0}")]
-    Codec(#[from] crate::raft::codec::CodecError),
+    Codec(#[from] crate::state::codec::CodecError),
     #[error("outbox flush: {0}")]
     Flush(String),
 }

@@ -2,7 +2,8 @@
 //! their outboxes. A core node proposes on the edge node's behalf, with the edge node's id
 //! taken from its certificate, never from the request.
 
-use pursight_actors::domain::{Command, CommandResult, Residency, ScanOutput, ScanState, now_ms};
+use crate::state::{Command, CommandResult};
+use pursight_actors::domain::{Residency, ScanOutput, ScanState, now_ms};
 use pursight_actors::supervisor::SupervisorMsg;
 use pursight_mesh::Role;
 use ractor::ActorRef;
@@ -50,7 +51,7 @@ pub async fn sync(raft: &RaftNode, from: u64, req: EdgeSync) -> Result<EdgeSyncR
         let Some(source) = reader.source(&job.source).map_err(unavailable)? else {
             continue;
         };
-        let known = pursight_actors::cluster::Cluster::known_tables(raft, &source.id)
+        let known = pursight_actors::cluster::ScanSink::known_tables(raft, &source.id)
             .map_err(unavailable)?;
         assignments.push(Assignment { job, source, known });
     }

@@ -1,8 +1,8 @@
 //! What edge nodes and core nodes say to each other (inside the mesh's `PeerRequest`).
 
+use crate::registry::{NodeRecord, NodeReport};
 use pursight_actors::cluster::KnownTable;
 use pursight_actors::domain::{Millis, ScanJob, ScanOutput, Source};
-use pursight_actors::node_registry::{NodeRecord, NodeReport};
 use serde::{Deserialize, Serialize};
 
 /// An edge node's periodic sync: its heartbeat, and the jobs whose state it wants.

@@ -10,8 +10,8 @@ use std::ops::{Bound, RangeBounds};
 use openraft::storage::{LogFlushed, LogState, RaftLogStorage};
 use openraft::{AnyError, RaftLogReader, StorageIOError, Vote};
 
-use super::codec::{decode, encode};
 use super::types::{Entry, LogId, StorageError, TypeConfig};
+use crate::state::codec::{decode, encode};
 
 const KEY_VOTE: &[u8] = b"vote";
 const KEY_COMMITTED: &[u8] = b"committed";

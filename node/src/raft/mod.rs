@@ -7,8 +7,6 @@
 // helpers return the same type rather than boxing and unboxing at every trait boundary.
 #![allow(clippy::result_large_err)]
 
-mod apply_scans;
-pub mod codec;
 pub mod log_store;
 pub mod network;
 pub mod state_machine;
@@ -18,20 +16,25 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::state::{Command, CommandResult};
 use futures::future::BoxFuture;
 use openraft::error::{CheckIsLeaderError, ClientWriteError, RaftError};
 use openraft::{BasicNode, SnapshotPolicy};
-use pursight_actors::cluster::{Cluster, ClusterError};
-use pursight_actors::domain::{Command, CommandResult, Source};
+use pursight_actors::cluster::{
+    Catalog, ClusterError, FindingsUpdate, KnownTable, OutputAck, ScanSink,
+};
+use pursight_actors::compliance::custom::{AssetMeta, CustomPolicy, PolicySettings};
+use pursight_actors::domain::{ScanJob, ScanOutput, Source, TableAsset, now_ms};
 use pursight_mesh::CallError;
 use serde::Serialize;
 
 use self::log_store::LogStore;
 use self::network::{MeshNetworkFactory, NoPeersFactory};
-use self::state_machine::{StateMachineStore, StateReader};
+use self::state_machine::StateMachineStore;
 use self::types::Raft;
 use crate::cluster::NodeMesh;
 use crate::cluster::rpc::{PeerRequest, PeerResponse, PeerStatus, Refusal};
+use crate::state::StateReader;
 
 /// Tunables of the Raft group, from the node config.
 #[derive(Clone, Debug)]
@@ -294,7 +297,8 @@ impl RaftNode {
     async fn propose_inner(&self, cmd: Command) -> Result<CommandResult, ClusterError> {
         // An entry larger than a mesh frame could be appended here but never replicated,
         // and would block every later commit behind it.
-        let size = codec::encoded_len(&cmd).map_err(|e| ClusterError::Rejected(e.to_string()))?;
+        let size = crate::state::codec::encoded_len(&cmd)
+            .map_err(|e| ClusterError::Rejected(e.to_string()))?;
         if size > MAX_COMMAND_BYTES {
             return Err(ClusterError::Rejected(format!(
                 "a {size}-byte command exceeds the {MAX_COMMAND_BYTES}-byte limit"
@@ -559,59 +563,73 @@ impl RaftNode {
     }
 }
 
-impl Cluster for RaftNode {
-    fn propose(&self, cmd: Command) -> BoxFuture<'_, Result<CommandResult, ClusterError>> {
-        Box::pin(RaftNode::propose(self, cmd))
-    }
+fn storage(e: crate::state::ReadError) -> ClusterError {
+    ClusterError::Storage(e.to_string())
+}
 
-    fn source(&self, id: &str) -> Result<Option<Source>, ClusterError> {
-        self.reader
-            .source(id)
-            .map_err(|e| ClusterError::Storage(e.to_string()))
-    }
-
+impl ScanSink for RaftNode {
     fn node_id(&self) -> u64 {
         self.id
     }
 
-    fn tables_of(
-        &self,
-        source: &str,
-    ) -> Result<Vec<pursight_actors::domain::TableAsset>, ClusterError> {
-        self.reader
-            .tables_of(source)
-            .map_err(|e| ClusterError::Storage(e.to_string()))
+    fn source(&self, id: &str) -> Result<Option<Source>, ClusterError> {
+        self.reader.source(id).map_err(storage)
     }
 
-    fn scan(&self, id: &str) -> Result<Option<pursight_actors::domain::ScanJob>, ClusterError> {
-        self.reader
-            .scan(id)
-            .map_err(|e| ClusterError::Storage(e.to_string()))
+    fn scan(&self, id: &str) -> Result<Option<ScanJob>, ClusterError> {
+        self.reader.scan(id).map_err(storage)
     }
 
-    fn asset_meta(
-        &self,
-        table_id: &str,
-    ) -> Result<Option<pursight_actors::compliance::custom::AssetMeta>, ClusterError> {
-        self.reader
-            .asset_meta(table_id)
-            .map_err(|e| ClusterError::Storage(e.to_string()))
+    fn known_tables(&self, source: &str) -> Result<Vec<KnownTable>, ClusterError> {
+        let tables = self.reader.tables_of(source).map_err(storage)?;
+        Ok(tables.iter().map(KnownTable::of).collect())
     }
 
-    fn policy_config(
+    fn scan_output(
         &self,
-    ) -> Result<
-        (
-            Vec<pursight_actors::compliance::custom::CustomPolicy>,
-            pursight_actors::compliance::custom::PolicySettings,
-        ),
-        ClusterError,
-    > {
-        let storage = |e: state_machine::ReadError| ClusterError::Storage(e.to_string());
+        job: &str,
+        attempt: u32,
+        seq: u64,
+        output: ScanOutput,
+    ) -> BoxFuture<'_, Result<OutputAck, ClusterError>> {
+        let cmd = Command::ScanOutput {
+            id: job.to_string(),
+            attempt,
+            node: self.id,
+            seq,
+            output,
+            at_ms: now_ms(),
+        };
+        Box::pin(async move { Ok(RaftNode::propose(self, cmd).await?.output_ack()) })
+    }
+}
+
+impl Catalog for RaftNode {
+    fn tables_of(&self, source: &str) -> Result<Vec<TableAsset>, ClusterError> {
+        self.reader.tables_of(source).map_err(storage)
+    }
+
+    fn asset_meta(&self, table_id: &str) -> Result<Option<AssetMeta>, ClusterError> {
+        self.reader.asset_meta(table_id).map_err(storage)
+    }
+
+    fn policy_config(&self) -> Result<(Vec<CustomPolicy>, PolicySettings), ClusterError> {
         Ok((
             self.reader.custom_policies().map_err(storage)?,
             self.reader.policy_settings().map_err(storage)?,
         ))
+    }
+
+    fn sync_findings(&self, update: FindingsUpdate) -> BoxFuture<'_, Result<(), ClusterError>> {
+        let cmd = Command::SyncFindings {
+            asset_id: update.asset_id,
+            source: update.source,
+            violations: update.violations,
+            skipped_rules: update.skipped_rules,
+            at_ms: update.at_ms,
+        };
+        // An asset gone meanwhile records nothing: not a failure of the check.
+        Box::pin(async move { RaftNode::propose(self, cmd).await.map(drop) })
     }
 }
 

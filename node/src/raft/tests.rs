@@ -1,12 +1,10 @@
 use std::time::Duration;
 
+use crate::state::{Command, CommandResult};
 use openraft::storage::RaftStateMachine;
 use openraft::testing::{StoreBuilder, Suite};
 use pursight_actors::corrections::CorrectionAction;
-use pursight_actors::domain::{
-    AssetKind, Classification, ClassificationType, Column, Command, CommandResult, Level, ScanJob,
-    ScanProgress, ScanState, Source, SourceKind, TableAsset, Tier,
-};
+use pursight_actors::domain::{ClassificationType, ScanJob, ScanState, Tier};
 use tempfile::TempDir;
 
 use super::log_store::LogStore;
@@ -35,76 +33,8 @@ fn sled_storage_passes_the_openraft_suite() {
     Suite::test_all(SledBuilder).expect("openraft storage suite");
 }
 
-fn assign(id: &str, node: u64, attempt: u32, at_ms: u64) -> Command {
-    Command::AssignScan {
-        id: id.into(),
-        attempt,
-        node,
-        lease_ms: pursight_actors::jobs::LEASE_MS,
-        placement: pursight_actors::domain::Placement {
-            attempt,
-            node,
-            at_ms,
-            site: None,
-            in_site: false,
-            rtt_ms: None,
-            reason: "test".into(),
-        },
-        at_ms,
-    }
-}
-
-fn output(id: &str, node: u64, attempt: u32, seq: u64, state: ScanState, at_ms: u64) -> Command {
-    Command::ScanOutput {
-        id: id.into(),
-        attempt,
-        node,
-        seq,
-        output: pursight_actors::domain::ScanOutput::State {
-            state,
-            progress: ScanProgress::default(),
-            error: None,
-        },
-        at_ms,
-    }
-}
-
-fn source(id: &str) -> Source {
-    Source {
-        id: id.into(),
-        kind: SourceKind::Sqlite,
-        uri: format!("sqlite:///tmp/{id}.db"),
-        site: None,
-        residency: Default::default(),
-        schedule: None,
-        created_at_ms: 1,
-        sample: None,
-        sealed_password: None,
-    }
-}
-
-fn table(source: &str, name: &str) -> TableAsset {
-    TableAsset {
-        id: TableAsset::make_id(source, "db", "main", name),
-        name: name.into(),
-        kind: AssetKind::Table,
-        source: source.into(),
-        database: "db".into(),
-        schema: "main".into(),
-        row_count: Some(3),
-        columns: vec![],
-        scan_id: "s1".into(),
-        scanned_at_ms: 2,
-        comment: None,
-        definition: None,
-        primary_key: vec![],
-        foreign_keys: vec![],
-        fingerprint: None,
-        deleted_at_ms: None,
-    }
-}
-
 use super::testing::reopen;
+use crate::state::testing::*;
 
 fn settings(snapshot_every: u64) -> RaftSettings {
     RaftSettings {
@@ -254,42 +184,6 @@ async fn snapshots_are_built_purge_the_log_and_install_elsewhere() {
     node.shutdown().await;
 }
 
-fn classified_table(source: &str, name: &str, types: &[ClassificationType]) -> TableAsset {
-    let mut t = table(source, name);
-    t.columns = vec![Column {
-        name: "who".into(),
-        data_type: "text".into(),
-        nullable: true,
-        classifications: types
-            .iter()
-            .map(|ty| Classification {
-                type_id: *ty,
-                confidence: 0.8,
-                level: Level::Medium,
-                tiers: vec![Tier::Model],
-                evidence: "A***".into(),
-                explanation: vec![],
-            })
-            .collect(),
-        profile: Default::default(),
-        default: None,
-        comment: None,
-        deleted_at_ms: None,
-    }];
-    t
-}
-
-fn correct(table_id: &str, changes: &[(ClassificationType, CorrectionAction)]) -> Command {
-    Command::CorrectClassifications {
-        table_id: table_id.into(),
-        column: "who".into(),
-        corrections: changes.to_vec(),
-        by: "alice".into(),
-        reason: None,
-        at_ms: 5,
-    }
-}
-
 /// Corrections hold across rescans, applying them again changes nothing, a reset undoes,
 /// removing the source forgets them, and a snapshot carries corrections and audit trail.
 #[tokio::test]
@@ -420,37 +314,10 @@ async fn corrections_survive_rescans_snapshots_and_go_with_their_source() {
     node.shutdown().await;
 }
 
-/// Table output of a scan attempt.
-fn table_output(id: &str, node: u64, attempt: u32, seq: u64, t: TableAsset) -> Command {
-    Command::ScanOutput {
-        id: id.into(),
-        attempt,
-        node,
-        seq,
-        output: pursight_actors::domain::ScanOutput::Table(Box::new(t)),
-        at_ms: 50,
-    }
-}
-
-fn heartbeat(id: u64, at_ms: u64, running: &[(&str, u32)]) -> Command {
-    Command::NodeHeartbeat {
-        id,
-        version: "test".into(),
-        at_ms,
-        report: pursight_actors::node_registry::NodeReport {
-            capacity: 2,
-            running: running.iter().map(|(j, a)| (j.to_string(), *a)).collect(),
-            taken_at_ms: at_ms,
-            complete: true,
-            ..Default::default()
-        },
-    }
-}
-
 #[tokio::test]
 async fn scan_attempts_are_leased_applied_once_and_stale_ones_refused() {
+    use crate::registry::NodeRecord;
     use pursight_actors::jobs::LEASE_MS;
-    use pursight_actors::node_registry::NodeRecord;
     let dir = TempDir::new().expect("tempdir");
     let db = reopen(dir.path()).await;
     let node = RaftNode::start(&db, 1, "127.0.0.1:0", &settings(1000), Network::Standalone)

@@ -2,7 +2,7 @@
 
 use std::io::Cursor;
 
-use pursight_actors::domain::{Command, CommandResult};
+use crate::state::{Command, CommandResult};
 
 openraft::declare_raft_types!(
     /// PurSight's Raft types: commands in, command results out, snapshots as bytes.

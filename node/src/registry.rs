@@ -7,7 +7,7 @@
 use pursight_mesh::Role;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::Millis;
+use pursight_actors::domain::Millis;
 
 /// How often a node reports that it is alive.
 pub const HEARTBEAT_EVERY_MS: Millis = 5_000;
@@ -137,10 +137,35 @@ impl NodeRecord {
             mesh_addr,
             admin_addr,
             version: env!("CARGO_PKG_VERSION").to_string(),
-            joined_at_ms: crate::domain::now_ms(),
+            joined_at_ms: pursight_actors::domain::now_ms(),
             last_heartbeat_ms: None,
             removed_at_ms: None,
         }
+    }
+
+    /// This registration on top of the stored record: a re-registration (a restart with
+    /// new addresses) keeps the join time and the latest heartbeat. Removal is final: a
+    /// removed node joins again with a new token and id.
+    pub fn registered_over(mut self, old: Option<&NodeRecord>) -> Result<Self, NodeRemoved> {
+        if let Some(old) = old {
+            if old.removed_at_ms.is_some() {
+                return Err(NodeRemoved(old.id));
+            }
+            self.joined_at_ms = old.joined_at_ms;
+            self.last_heartbeat_ms = self.last_heartbeat_ms.max(old.last_heartbeat_ms);
+        }
+        Ok(self)
+    }
+
+    /// Records a heartbeat. Heartbeats can arrive out of order after a forward retry, so
+    /// the last one seen never goes back.
+    pub fn heartbeat(&mut self, version: &str, at_ms: Millis) -> Result<(), NodeRemoved> {
+        if self.removed_at_ms.is_some() {
+            return Err(NodeRemoved(self.id));
+        }
+        self.last_heartbeat_ms = self.last_heartbeat_ms.max(Some(at_ms));
+        self.version = version.to_string();
+        Ok(())
     }
 
     /// Health at `now_ms`.
@@ -154,6 +179,11 @@ impl NodeRecord {
         }
     }
 }
+
+/// A removed node tried to register or report.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("node {0} was removed")]
+pub struct NodeRemoved(pub u64);
 
 /// A join token as stored: only the hash of its secret, so reading the state (or a
 /// snapshot) does not let anyone join.
@@ -234,6 +264,40 @@ mod tests {
             ..token()
         };
         assert_eq!(used.check(&"ab".repeat(32), 10), Err(TokenRefusal::Used(4)));
+    }
+
+    #[test]
+    fn registration_keeps_join_time_and_removal_is_final() {
+        let old = NodeRecord {
+            joined_at_ms: 5,
+            last_heartbeat_ms: Some(50),
+            ..NodeRecord::starting(3, Role::Core, None, "m".into(), "a".into())
+        };
+        let again = NodeRecord {
+            joined_at_ms: 99,
+            ..NodeRecord::starting(3, Role::Core, None, "m2".into(), "a2".into())
+        };
+        let merged = again.clone().registered_over(Some(&old)).expect("merge");
+        assert_eq!(
+            (merged.joined_at_ms, merged.last_heartbeat_ms),
+            (5, Some(50))
+        );
+        assert_eq!(merged.mesh_addr, "m2");
+        let removed = NodeRecord {
+            removed_at_ms: Some(60),
+            ..old
+        };
+        assert_eq!(again.registered_over(Some(&removed)), Err(NodeRemoved(3)));
+        let mut r = removed.clone();
+        assert_eq!(r.heartbeat("v", 70), Err(NodeRemoved(3)));
+    }
+
+    #[test]
+    fn heartbeats_never_go_back() {
+        let mut r = NodeRecord::starting(2, Role::Core, None, "m".into(), "a".into());
+        r.heartbeat("v1", 100).expect("beat");
+        r.heartbeat("v2", 90).expect("beat");
+        assert_eq!((r.last_heartbeat_ms, r.version.as_str()), (Some(100), "v2"));
     }
 
     #[test]

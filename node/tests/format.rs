@@ -1,0 +1,94 @@
+//! The disk format: a data folder written by an earlier build opens with this one, through
+//! the real binary. `fixtures/datadir-v4/` was written by the build before the state
+//! machine was split by command family (`pursight demo`, then two steward corrections):
+//! two sources, eight tables, two finished scans, 31 findings, two corrections audited.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_pursight");
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn json(data: &Path, args: &[&str]) -> Value {
+    let out = Command::new(BIN)
+        .arg("--data")
+        .arg(data)
+        .args(["--format", "json"])
+        .args(args)
+        .output()
+        .expect("run pursight");
+    assert!(
+        out.status.success(),
+        "pursight {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json output")
+}
+
+#[test]
+fn a_data_folder_of_the_previous_build_opens() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A copy: opening a folder writes to it (heartbeats, the node's registration).
+    let data = dir.path().join("data");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/datadir-v4");
+    copy_dir(&fixture, &data);
+
+    let sources = json(&data, &["source", "list"]);
+    let ids: Vec<&str> = sources
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(ids, ["northwind_db", "northwind_files"]);
+
+    let tables = json(&data, &["catalog", "search", ""]);
+    assert_eq!(tables.as_array().expect("list").len(), 8);
+
+    let scans = json(&data, &["scans", "list"]);
+    let scans = scans.as_array().expect("list");
+    assert_eq!(scans.len(), 2);
+    assert!(scans.iter().all(|s| s["state"] == "done"), "{scans:?}");
+
+    let findings = json(&data, &["findings"]);
+    assert_eq!(findings.as_array().expect("list").len(), 31);
+
+    // The stewards' corrections: stored, applied to the column, and audited.
+    let email = json(
+        &data,
+        &[
+            "catalog",
+            "show",
+            "northwind_db.northwind.main.customers.email",
+        ],
+    );
+    let text = email.to_string();
+    assert!(text.contains("EMAIL_ADDRESS"), "{text}");
+    assert!(text.contains("confirmed by admin"), "{text}");
+    let first = json(
+        &data,
+        &[
+            "catalog",
+            "show",
+            "northwind_db.northwind.main.customers.first_name",
+        ],
+    );
+    assert!(
+        !first.to_string().contains("FIRST_NAME"),
+        "the rejected type stays rejected: {first}"
+    );
+}
