@@ -14,13 +14,13 @@ use ractor::factory::{
     DiscardHandler, DiscardMode, DiscardReason, DiscardSettings, Factory, FactoryArguments,
     FactoryMessage, Job, Worker, WorkerBuilder, WorkerId,
 };
-use ractor::{ActorProcessingErr, ActorRef, call};
+use ractor::{ActorProcessingErr, ActorRef};
 
-use crate::classifier::{ClassifierMsg, ColumnValues};
+use crate::classifier::{Classified, ClassifierMsg, ClassifyError, ColumnValues, classify};
 use crate::cluster::{OutputAck, ScanSink};
-use crate::connectors::{ConnectorRegistry, TableRef, TableScan};
+use crate::connectors::{ColumnSchema, ConnectorRegistry, TableRef, TableScan};
 use crate::domain::{
-    Column, SampleSize, ScanJob, ScanOutput, ScanProgress, ScanState, TableAsset, now_ms,
+    Column, Profile, SampleSize, ScanJob, ScanOutput, ScanProgress, ScanState, TableAsset, now_ms,
 };
 use crate::policy::PolicyMsg;
 use crate::profile::profile;
@@ -397,6 +397,10 @@ impl ScanRun<'_> {
         let mut failures = Vec::new();
         let mut cataloged = Vec::with_capacity(tables.len());
         let mut found = std::collections::HashSet::with_capacity(tables.len());
+        // At most one table waits for the classifier while the next one is read: reading
+        // (the source, the network) and classifying (CPU) overlap, and memory holds at
+        // most two tables' samples.
+        let mut in_flight: Option<InFlight> = None;
         for t in &tables {
             if self.cancelled() {
                 return Err(CANCELLED.into());
@@ -439,23 +443,23 @@ impl ScanRun<'_> {
                     metrics::counter!("pursight_scan_rows_read_total").increment(scan.rows_read);
                     metrics::counter!("pursight_scan_tables_total", "outcome" => "scanned")
                         .increment(1);
-                    let asset = self
-                        .build_asset(&source.id, t, scan, pipeline, fingerprint)
-                        .await?;
-                    self.progress.sensitive_columns += asset
-                        .columns
-                        .iter()
-                        .filter(|c| !c.classifications.is_empty())
-                        .count() as u32;
-                    cataloged.push(asset.id.clone());
-                    self.deliver(ScanOutput::Table(Box::new(asset))).await?;
+                    // Classified on the pool while the next table is read.
+                    let next = InFlight::start(pipeline, t, scan, fingerprint);
+                    if let Some(done) = in_flight.replace(next) {
+                        cataloged.push(self.complete(&source.id, done).await?);
+                    }
                 }
-                Err(e) => failures.push(e.to_string()),
+                Err(e) => {
+                    failures.push(e.to_string());
+                    self.progress.tables_done += 1;
+                }
             }
-            self.progress.tables_done += 1;
             if self.last_report.elapsed() >= self.settings.progress_every {
                 self.report(ScanState::Running, None).await;
             }
+        }
+        if let Some(done) = in_flight.take() {
+            cataloged.push(self.complete(&source.id, done).await?);
         }
         if failures.len() == tables.len() && !tables.is_empty() {
             return Err(format!("no table could be read: {}", failures.join("; ")));
@@ -491,37 +495,22 @@ impl ScanRun<'_> {
         Ok(failures)
     }
 
-    async fn build_asset(
-        &mut self,
-        source: &str,
-        t: &TableRef,
-        scan: TableScan,
-        pipeline: &Pipeline,
-        fingerprint: Option<String>,
-    ) -> Result<TableAsset, String> {
-        let TableScan {
-            columns: schema,
-            values,
+    /// Waits for a table's classification, builds its asset and delivers it; returns its
+    /// id.
+    async fn complete(&mut self, source: &str, done: InFlight) -> Result<String, String> {
+        let InFlight {
+            table: t,
+            schema,
             row_count,
-            rows_read: _,
             profiles,
-        } = scan;
+            fingerprint,
+            classified,
+        } = done;
+        let (inputs, found) = classified
+            .await
+            .map_err(|e| format!("classifier crashed: {e}"))?
+            .map_err(|e| e.to_string())?;
         let mut profiles = profiles.map(Vec::into_iter);
-        let inputs: Vec<ColumnValues> = schema
-            .iter()
-            .zip(values.into_iter().chain(std::iter::repeat_with(Vec::new)))
-            .map(|(c, v)| ColumnValues {
-                name: c.name.clone(),
-                data_type: c.data_type.clone(),
-                values: v,
-            })
-            .collect();
-        let (inputs, found) = call!(pipeline.classifier, |reply| ClassifierMsg::Classify {
-            table: t.name.clone(),
-            columns: inputs,
-            reply
-        })
-        .map_err(|e| format!("classifier unavailable: {e}"))?;
         let columns: Vec<Column> = schema
             .into_iter()
             .zip(inputs.iter().zip(found))
@@ -551,7 +540,12 @@ impl ScanRun<'_> {
             })
             .collect();
         self.progress.columns_done += columns.len() as u32;
-        Ok(TableAsset {
+        self.progress.sensitive_columns += columns
+            .iter()
+            .filter(|c| !c.classifications.is_empty())
+            .count() as u32;
+        self.progress.tables_done += 1;
+        let asset = TableAsset {
             id: TableAsset::make_id(source, &t.database, &t.schema, &t.name),
             name: t.name.clone(),
             kind: t.kind,
@@ -568,6 +562,57 @@ impl ScanRun<'_> {
             foreign_keys: t.foreign_keys.clone(),
             fingerprint,
             deleted_at_ms: None,
-        })
+        };
+        let id = asset.id.clone();
+        self.deliver(ScanOutput::Table(Box::new(asset))).await?;
+        Ok(id)
+    }
+}
+
+/// A table read from its source whose sampled columns are with the classifier pool.
+struct InFlight {
+    table: TableRef,
+    schema: Vec<ColumnSchema>,
+    row_count: Option<u64>,
+    profiles: Option<Vec<Profile>>,
+    fingerprint: Option<String>,
+    classified: tokio::task::JoinHandle<Result<Classified, ClassifyError>>,
+}
+
+impl InFlight {
+    /// Hands a table's samples to the classifier pool; the work goes on while the scan
+    /// reads the next table.
+    fn start(
+        pipeline: &Pipeline,
+        t: &TableRef,
+        scan: TableScan,
+        fingerprint: Option<String>,
+    ) -> InFlight {
+        let TableScan {
+            columns: schema,
+            values,
+            row_count,
+            rows_read: _,
+            profiles,
+        } = scan;
+        let inputs: Vec<ColumnValues> = schema
+            .iter()
+            .zip(values.into_iter().chain(std::iter::repeat_with(Vec::new)))
+            .map(|(c, v)| ColumnValues {
+                name: c.name.clone(),
+                data_type: c.data_type.clone(),
+                values: v,
+            })
+            .collect();
+        let pool = pipeline.classifier.clone();
+        let name = t.name.clone();
+        InFlight {
+            table: t.clone(),
+            schema,
+            row_count,
+            profiles,
+            fingerprint,
+            classified: tokio::spawn(async move { classify(&pool, name, inputs).await }),
+        }
     }
 }

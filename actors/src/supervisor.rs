@@ -15,7 +15,7 @@ use ractor::{
     Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent,
 };
 
-use crate::classifier::{ClassifierActor, ClassifierMsg};
+use crate::classifier::{ClassifierMsg, PoolSize, classifier_pool};
 use crate::classify::Classifier;
 use crate::cluster::{Catalog, ScanSink};
 use crate::connectors::ConnectorRegistry;
@@ -175,9 +175,8 @@ async fn spawn_child(
             id
         }
         Child::Classifier => {
-            let (r, _) =
-                Actor::spawn_linked(None, ClassifierActor, st.args.classifier.clone(), cell)
-                    .await?;
+            let (pool, args) = classifier_pool(st.args.classifier.clone(), PoolSize::default());
+            let (r, _) = Actor::spawn_linked(None, pool, args, cell).await?;
             let id = r.get_id();
             st.classifier = Some(r);
             id
