@@ -634,6 +634,8 @@ impl Catalog for RaftNode {
 }
 
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;
 
 /// Helpers for tests that reopen storage.
