@@ -1,21 +1,37 @@
-//! Commands against a running node's admin endpoint (`--endpoint`).
+//! The one CLI backend: every catalog, source, scan and compliance command is a request to
+//! the admin API, sent over HTTP to `--endpoint` or, without one, to the embedded node's own
+//! router in-process (tower `oneshot`, no socket). A command therefore behaves the same in
+//! both modes by construction.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
 use pursight_actors::connectors::redact_uri;
-use pursight_actors::domain::{ScanJob, ScanState, TableAsset};
+use pursight_actors::domain::{SampleSize, ScanJob, ScanState, TableAsset};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use tower::ServiceExt;
 
-use super::{CatalogCmd, Cmd, Global, ScansCmd, SourceCmd, output, source_id_from_uri};
+use super::{CatalogCmd, Cmd, Format, Global, ScansCmd, SourceCmd, output, source_id_from_uri};
+use crate::node::Node;
 use crate::service::{SourceView, stored_uri};
 use pursight_actors::compliance::findings::Finding;
 
+/// Largest answer read from the in-process router (a whole catalog fits).
+const MAX_ANSWER_BYTES: usize = 256 * 1024 * 1024;
+
+/// Where requests go.
+enum Transport {
+    /// A running node's admin endpoint.
+    Http { http: reqwest::Client, base: String },
+    /// The embedded node's router, called in-process.
+    InProcess(axum::Router),
+}
+
 pub(super) struct Client {
-    http: reqwest::Client,
-    base: String,
+    transport: Transport,
     token: String,
 }
 
@@ -28,10 +44,21 @@ impl Client {
             .timeout(Duration::from_secs(30))
             .build()?;
         Ok(Self {
-            http,
-            base: endpoint.trim_end_matches('/').to_string(),
+            transport: Transport::Http {
+                http,
+                base: endpoint.trim_end_matches('/').to_string(),
+            },
             token: token.to_string(),
         })
+    }
+
+    /// A client of the embedded node: its router with a token made for this process only.
+    pub(super) fn in_process(node: Arc<Node>) -> Self {
+        let token = crate::cluster::token::random_hex(24);
+        Self {
+            transport: Transport::InProcess(crate::api::router(node, &token)),
+            token,
+        }
     }
 
     /// Sends a request; a non-2xx answer becomes its JSON error message.
@@ -41,17 +68,40 @@ impl Client {
         path: &str,
         body: Option<Value>,
     ) -> anyhow::Result<(StatusCode, Value)> {
-        let url = format!("{}/api/v1{path}", self.base);
-        let mut req = self.http.request(method, &url).bearer_auth(&self.token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req
-            .send()
-            .await
-            .with_context(|| format!("cannot reach {}", self.base))?;
-        let status = resp.status();
-        let text = resp.text().await?;
+        let (status, text) = match &self.transport {
+            Transport::Http { http, base } => {
+                let url = format!("{base}/api/v1{path}");
+                let mut req = http.request(method, &url).bearer_auth(&self.token);
+                if let Some(b) = body {
+                    req = req.json(&b);
+                }
+                let resp = req
+                    .send()
+                    .await
+                    .with_context(|| format!("cannot reach {base}"))?;
+                (resp.status(), resp.text().await?)
+            }
+            Transport::InProcess(router) => {
+                let mut req = axum::http::Request::builder()
+                    .method(method)
+                    .uri(format!("/api/v1{path}"))
+                    .header(
+                        axum::http::header::AUTHORIZATION,
+                        format!("Bearer {}", self.token),
+                    );
+                let body = match body {
+                    Some(b) => {
+                        req = req.header(axum::http::header::CONTENT_TYPE, "application/json");
+                        axum::body::Body::from(serde_json::to_vec(&b)?)
+                    }
+                    None => axum::body::Body::empty(),
+                };
+                let resp = router.clone().oneshot(req.body(body)?).await?;
+                let status = resp.status();
+                let bytes = axum::body::to_bytes(resp.into_body(), MAX_ANSWER_BYTES).await?;
+                (status, String::from_utf8_lossy(&bytes).into_owned())
+            }
+        };
         let value: Value = if text.is_empty() {
             Value::Null
         } else {
@@ -70,6 +120,89 @@ impl Client {
     pub(super) async fn get<T: DeserializeOwned>(&self, path: &str) -> anyhow::Result<T> {
         let (_, v) = self.send(Method::GET, path, None).await?;
         Ok(serde_json::from_value(v)?)
+    }
+
+    /// Makes sure `source` (a URI or a registered id) is registered; returns its id.
+    pub(super) async fn ensure_source(
+        &self,
+        source: &str,
+        name: Option<&str>,
+        sample: Option<SampleSize>,
+    ) -> anyhow::Result<String> {
+        if !source.contains("://") {
+            return Ok(source.to_string());
+        }
+        let id = name
+            .map(String::from)
+            .unwrap_or_else(|| source_id_from_uri(source));
+        match self
+            .get::<SourceView>(&format!("/sources/{}", enc(&id)))
+            .await
+        {
+            Ok(s) if s.uri == redact_uri(&stored_uri(source)) => {}
+            Ok(s) => bail!(
+                "source `{id}` is already registered for {}; pass --name to register {} under another id",
+                s.uri,
+                redact_uri(source)
+            ),
+            Err(_) => {
+                let body =
+                    json!({"id": id, "uri": source, "sample": sample.map(|s| s.to_string())});
+                self.send(Method::POST, "/sources", Some(body)).await?;
+            }
+        }
+        Ok(id)
+    }
+
+    /// Starts a scan of source `id`; unless `no_wait`, shows progress on stderr until it
+    /// ends and returns the tables it saw (`None` when not waiting).
+    pub(super) async fn scan(
+        &self,
+        id: &str,
+        format: Format,
+        force: bool,
+        no_wait: bool,
+    ) -> anyhow::Result<Option<Vec<TableAsset>>> {
+        let (_, v) = self
+            .send(
+                Method::POST,
+                "/scans",
+                Some(json!({"source": id, "force": force})),
+            )
+            .await?;
+        let mut job: ScanJob = serde_json::from_value(v)?;
+        if no_wait {
+            if format == Format::Json {
+                output::json(&job)?;
+            } else {
+                println!("{}", output::scan_line(&job));
+            }
+            return Ok(None);
+        }
+        let interactive = format == Format::Table;
+        while !job.state.is_terminal() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            job = self.get(&format!("/scans/{}", enc(&job.id))).await?;
+            if interactive {
+                eprint!("\r{}   ", output::progress_bar(&job));
+            }
+        }
+        if interactive {
+            eprintln!();
+        }
+        eprintln!("{}", output::scan_line(&job));
+        if job.state == ScanState::Failed {
+            bail!("scan failed: {}", job.error.unwrap_or_default());
+        }
+        let tables: Vec<TableAsset> = self.get(&format!("/assets?source={}", enc(id))).await?;
+        // Only what this scan saw: tables dropped from the source since an earlier scan
+        // stay in the catalog but are not part of this result.
+        Ok(Some(
+            tables
+                .into_iter()
+                .filter(|t| t.deleted_at_ms.is_none())
+                .collect(),
+        ))
     }
 }
 
@@ -93,8 +226,26 @@ fn enc(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, COMPONENT).to_string()
 }
 
+/// Runs a command on the embedded node (no `--endpoint`), through its own router.
+pub(super) async fn run_embedded(g: &Global, cmd: Cmd) -> anyhow::Result<()> {
+    let node = open_embedded(g).await?;
+    let result = run_with(g, &Client::in_process(node.clone()), cmd).await;
+    node.shutdown().await;
+    result
+}
+
+/// Opens the embedded node on the data folder of `g`.
+pub(super) async fn open_embedded(g: &Global) -> anyhow::Result<Arc<Node>> {
+    let dir = g.data.clone().unwrap_or_else(super::default_data_dir);
+    Ok(Node::start(crate::node::NodeOptions::new(&dir)).await?)
+}
+
+/// Runs a command against a running node's admin endpoint.
 pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<()> {
-    let c = Client::new(endpoint, g.token.as_deref())?;
+    run_with(g, &Client::new(endpoint, g.token.as_deref())?, cmd).await
+}
+
+async fn run_with(g: &Global, c: &Client, cmd: Cmd) -> anyhow::Result<()> {
     match cmd {
         Cmd::Scan {
             source,
@@ -103,64 +254,11 @@ pub(super) async fn run(g: &Global, endpoint: &str, cmd: Cmd) -> anyhow::Result<
             force,
             sample,
         } => {
-            let id = if source.contains("://") {
-                let id = name.unwrap_or_else(|| source_id_from_uri(&source));
-                match c.get::<SourceView>(&format!("/sources/{}", enc(&id))).await {
-                    Ok(s) if s.uri == redact_uri(&stored_uri(&source)) => {}
-                    Ok(s) => bail!(
-                        "source `{id}` is already registered for {}; pass --name",
-                        s.uri
-                    ),
-                    Err(_) => {
-                        c.send(
-                            Method::POST,
-                            "/sources",
-                            Some(json!({"id": id, "uri": source, "sample": sample.map(|s| s.to_string())})),
-                        )
-                        .await?;
-                    }
-                }
-                id
-            } else {
-                source
-            };
-            let (_, v) = c
-                .send(
-                    Method::POST,
-                    "/scans",
-                    Some(json!({"source": id, "force": force})),
-                )
-                .await?;
-            let mut job: ScanJob = serde_json::from_value(v)?;
-            if no_wait {
-                return if g.format == super::Format::Json {
-                    output::json(&job)
-                } else {
-                    println!("{}", output::scan_line(&job));
-                    Ok(())
-                };
+            let id = c.ensure_source(&source, name.as_deref(), sample).await?;
+            match c.scan(&id, g.format, force, no_wait).await? {
+                Some(tables) => output::tables(g.format, &tables),
+                None => Ok(()),
             }
-            let interactive = g.format == super::Format::Table;
-            while !job.state.is_terminal() {
-                tokio::time::sleep(Duration::from_millis(200)).await;
-                job = c.get(&format!("/scans/{}", enc(&job.id))).await?;
-                if interactive {
-                    eprint!("\r{}   ", output::progress_bar(&job));
-                }
-            }
-            if interactive {
-                eprintln!();
-            }
-            eprintln!("{}", output::scan_line(&job));
-            if job.state == ScanState::Failed {
-                bail!("scan failed: {}", job.error.unwrap_or_default());
-            }
-            let tables: Vec<TableAsset> = c.get(&format!("/assets?source={}", enc(&id))).await?;
-            let tables: Vec<TableAsset> = tables
-                .into_iter()
-                .filter(|t| t.deleted_at_ms.is_none())
-                .collect();
-            output::tables(g.format, &tables)
         }
         Cmd::Source(SourceCmd::Add {
             id,

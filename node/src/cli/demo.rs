@@ -14,7 +14,7 @@ use pursight_actors::policy::exposure;
 use serde::Serialize;
 use sqlx::ConnectOptions;
 
-use super::{Format, Global, embedded, output, serve};
+use super::{Format, Global, client, output, serve};
 
 const COMPANY_SQL: &str = include_str!("../../../config/samples/company.sql");
 const FILES: [(&str, &str); 3] = [
@@ -75,7 +75,8 @@ struct Finding<'a> {
 }
 
 pub(super) async fn run(g: &Global, serve_after: bool, listen: &str) -> anyhow::Result<()> {
-    let node = embedded::open(g).await?;
+    let node = client::open_embedded(g).await?;
+    let api = client::Client::in_process(node.clone());
     let samples = node.data_dir().join("samples");
     let (db, files) = materialize_samples(&samples).await?;
     let mut all: Vec<TableAsset> = Vec::new();
@@ -84,8 +85,12 @@ pub(super) async fn run(g: &Global, serve_after: bool, listen: &str) -> anyhow::
         ("northwind_files", "file", files),
     ] {
         let uri = format!("{scheme}://{}", path.display());
-        let id = embedded::ensure_source(&node, &uri, Some(id), None).await?;
-        all.extend(embedded::scan_and_wait(&node, &id, g.format, false).await?);
+        let id = api.ensure_source(&uri, Some(id), None).await?;
+        all.extend(
+            api.scan(&id, g.format, false, false)
+                .await?
+                .unwrap_or_default(),
+        );
     }
     let findings: Vec<Finding> = all
         .iter()

@@ -6,7 +6,6 @@ mod classify;
 mod client;
 mod cluster;
 mod demo;
-mod embedded;
 mod output;
 mod serve;
 
@@ -388,7 +387,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Cmd::Classify(c) => classify::run(&g, c),
         cmd => match &g.endpoint {
             Some(endpoint) => client::run(&g, endpoint, cmd).await,
-            None => embedded::run(&g, cmd).await,
+            None => client::run_embedded(&g, cmd).await,
         },
     }
 }
