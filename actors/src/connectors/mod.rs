@@ -6,6 +6,7 @@
 //! classifications with masked evidence) leaves.
 
 mod files;
+mod flatten;
 mod mongodb;
 mod mysql;
 mod postgres;

@@ -3,17 +3,12 @@
 //! `maxTimeMS` on every query, `$sample` sampling, and columns inferred from the sampled
 //! documents.
 //!
-//! A document is one row; its columns are its field paths: `address.city`, `tags[]` for the
-//! elements of an array, `items[].sku` inside an array of objects. A path holds one value
-//! per document, so an array path holds the document's first non-null element: the
-//! classifier matches whole values (a joined list of e-mail addresses would match nothing),
-//! and the first elements of a sample of documents are a sample of the elements. The types
-//! of a path are those of every element seen, so `array<int32|string>` says what the array
-//! holds even where the first element is an `int32`. A field that is an array in some
-//! documents and a scalar in others is two columns (`tags` and `tags[]`); a field whose
-//! name contains a dot shares its column with the nested path it spells.
+//! A document is one row, flattened by the flattener JSON files share
+//! ([`super::flatten`]): its columns are its field paths (`address.city`, `tags[]` for the
+//! elements of an array, `items[].sku` inside an array of objects), each array element is a
+//! whole value of its column, and the types are BSON's (`array<int32|string>`). Documents
+//! are converted to the flattener's neutral form as they are read ([`fields_of`]).
 
-use std::collections::HashMap;
 use std::future::IntoFuture;
 use std::time::Duration;
 
@@ -25,11 +20,12 @@ use mongodb::bson::{Bson, Document, doc};
 use mongodb::options::{ClientOptions, ReadPreference, SelectionCriteria};
 use mongodb::{Client, Collection, Cursor};
 
+use super::flatten::{self, Flattener, KEEP_DEPTH, MAX_ELEMENTS, Value, Vocabulary};
 use super::sample::TableSampler;
 use super::sql::{self, Limits, SourceUri};
 use super::{
-    CLASSIFY_ROWS, ColumnSchema, Connector, ConnectorError, ConnectorFactory, MAX_VALUE_CHARS,
-    TableRef, TableScan, bounded, fingerprint, text_of,
+    CLASSIFY_ROWS, Connector, ConnectorError, ConnectorFactory, MAX_VALUE_CHARS, TableRef,
+    TableScan, bounded, fingerprint, text_of,
 };
 use crate::domain::{AssetKind, SampleSize};
 
@@ -41,15 +37,6 @@ const FULL_SCAN_TIMEOUT_FACTOR: u32 = 20;
 const BATCH: u32 = 1000;
 /// Documents sampled to learn the columns before a full scan streams every document.
 const SCHEMA_SAMPLE: u64 = CLASSIFY_ROWS as u64;
-/// Field paths tracked per collection: a document with endless distinct keys cannot grow
-/// the schema (or the sample) without bound.
-const MAX_PATHS: usize = 512;
-/// Nesting levels walked; deeper values are kept whole (as text) at the last level.
-const MAX_DEPTH: usize = 8;
-/// Elements of one array whose types (and nested paths) are read.
-const MAX_ARRAY_ELEMENTS: usize = 64;
-/// Characters kept of one field name.
-const MAX_KEY_CHARS: usize = 128;
 /// Characters kept of a view's pipeline or a collection's options.
 const MAX_DEFINITION_CHARS: usize = 65_536;
 /// Nesting levels written of a view's pipeline or a collection's options.
@@ -418,20 +405,20 @@ impl MongoConnector {
                     .finish(table.row_estimate),
             );
         }
-        let mut schema = Schema::default();
+        let mut schema = Flattener::new(BSON_TYPES);
         let mut rows = Vec::new();
         let mut cursor = self.sample_cursor(coll, table, n).await?;
         // The columns are known only once every sampled document is read: keep the
         // sample's values (as the sampler would) until then.
         while (rows.len() as u64) < n && within(self.guard(), cursor.advance()).await? {
-            rows.push(schema.observe(cursor.current())?);
+            rows.push(observe(&mut schema, cursor.current())?);
         }
         let order = schema.order();
         let positions = schema.positions(&order);
         let mut sampler =
             TableSampler::new(schema.columns(&order), SampleSize::Rows(n), CLASSIFY_ROWS);
         for row in rows {
-            sampler.push(dense(row, &positions, order.len()));
+            sampler.push(flatten::dense(row, &positions, order.len()));
         }
         Ok(sampler.finish(table.row_estimate))
     }
@@ -444,11 +431,11 @@ impl MongoConnector {
         coll: &Collection<Document>,
         table: &TableRef,
     ) -> Result<TableScan, String> {
-        let mut schema = Schema::default();
+        let mut schema = Flattener::new(BSON_TYPES);
         {
             let mut cursor = self.sample_cursor(coll, table, SCHEMA_SAMPLE).await?;
             while within(self.guard(), cursor.advance()).await? {
-                schema.observe(cursor.current())?;
+                observe(&mut schema, cursor.current())?;
             }
         }
         let limit = self.limits.statement_timeout * FULL_SCAN_TIMEOUT_FACTOR;
@@ -456,7 +443,7 @@ impl MongoConnector {
         let mut pass = 0;
         loop {
             pass += 1;
-            let known = schema.len();
+            let known = schema.paths();
             let order = schema.order();
             let positions = schema.positions(&order);
             let mut sampler =
@@ -464,12 +451,12 @@ impl MongoConnector {
             let mut cursor =
                 within(guard, coll.find(doc! {}).batch_size(BATCH).max_time(limit)).await?;
             while within(guard, cursor.advance()).await? {
-                let row = schema.observe(cursor.current())?;
-                sampler.push(dense(row, &positions, order.len()));
+                let row = observe(&mut schema, cursor.current())?;
+                sampler.push(flatten::dense(row, &positions, order.len()));
             }
             // Still new paths on a second pass: documents changing under the scan. Their
             // paths wait for the next scan.
-            if schema.len() == known || pass == 2 {
+            if schema.paths() == known || pass == 2 {
                 let mut scan = sampler.finish(None);
                 // Every document was seen: these types and nullabilities are exact.
                 scan.columns = schema.columns(&order);
@@ -593,24 +580,6 @@ impl Connector for MongoConnector {
     }
 }
 
-/// A sampled document as a row of `width` columns: values by path index, in column order.
-fn dense(
-    row: Vec<(usize, String)>,
-    positions: &[Option<usize>],
-    width: usize,
-) -> Vec<Option<String>> {
-    let mut out = vec![None; width];
-    for (idx, v) in row {
-        // Paths found after the columns were fixed are not part of this pass.
-        if let Some(Some(p)) = positions.get(idx)
-            && let Some(slot) = out.get_mut(*p)
-        {
-            *slot = Some(v);
-        }
-    }
-    out
-}
-
 /// BSON types by the names the catalog shows (MongoDB's `$type` aliases, with the widths
 /// of integers spelt out). Null and undefined are not types here: they make a path
 /// nullable.
@@ -637,7 +606,7 @@ const KINDS: [&str; 19] = [
 ];
 
 /// Index of a non-null value's type in [`KINDS`]; `None` for null and undefined.
-fn kind_of(v: RawBsonRef<'_>) -> Option<usize> {
+fn kind_of(v: RawBsonRef<'_>) -> Option<u8> {
     Some(match v {
         RawBsonRef::Double(_) => 0,
         RawBsonRef::String(_) => 1,
@@ -662,225 +631,72 @@ fn kind_of(v: RawBsonRef<'_>) -> Option<usize> {
     })
 }
 
-/// What the documents read so far say about one field path.
-#[derive(Debug)]
-struct PathStats {
-    name: String,
-    /// Paths inside it (object fields, array elements), in the order first seen.
-    children: Vec<usize>,
-    /// An array's path (`tags[]`): `types` are its elements'.
-    array: bool,
-    /// Bit `i` set: a value of type `KINDS[i]` was seen.
-    types: u32,
-    /// Documents in which the path had a non-null value.
-    docs_with_value: u64,
-    /// The last document that gave it a value (one value per document).
-    last_doc: u64,
+/// BSON's type names for the flattener (an object and an array are `KINDS[2]` and `[3]`).
+const BSON_TYPES: Vocabulary = Vocabulary {
+    object: 2,
+    array: 3,
+    name: bson_type,
+};
+
+/// The names of the BSON types seen (bit `k`: `KINDS[k]`), sorted: `int32|string`.
+fn bson_type(kinds: u32) -> String {
+    let mut names: Vec<&str> = KINDS
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| kinds & (1 << k) != 0)
+        .map(|(_, n)| *n)
+        .collect();
+    names.sort_unstable();
+    names.join("|")
 }
 
-/// Columns inferred from documents: field paths in a stable order (each path after its
-/// parent, siblings in the order first seen), with the types seen and whether some
-/// document lacked a value.
-#[derive(Debug, Default)]
-struct Schema {
-    paths: Vec<PathStats>,
-    index: HashMap<String, usize>,
-    roots: Vec<usize>,
-    docs: u64,
+/// Learns from one document: its row, by path index.
+fn observe(schema: &mut Flattener, doc: &RawDocument) -> Result<Vec<(usize, String)>, String> {
+    Ok(schema.observe(&fields_of(doc, 1)?))
 }
 
-impl Schema {
-    fn len(&self) -> usize {
-        self.paths.len()
+/// A document's fields (values `level` levels down) in the flattener's neutral form, with
+/// its bounds applied as they are read: no more is converted than the flattener reads.
+fn fields_of(doc: &RawDocument, level: usize) -> Result<Vec<(String, Value)>, String> {
+    let mut fields = Vec::new();
+    for element in doc {
+        let (key, value) = element.map_err(|e| format!("malformed document: {e}"))?;
+        fields.push((
+            flatten::key(key.as_str()).to_string(),
+            value_of(value, level)?,
+        ));
     }
-
-    /// Learns from one document and returns its values by path index (first non-null
-    /// value of each path, as text).
-    fn observe(&mut self, doc: &RawDocument) -> Result<Vec<(usize, String)>, String> {
-        self.docs += 1;
-        let mut row = Vec::new();
-        let mut path = String::new();
-        self.walk_document(doc, None, &mut path, 0, &mut row)?;
-        Ok(row)
-    }
-
-    fn walk_document(
-        &mut self,
-        doc: &RawDocument,
-        parent: Option<usize>,
-        path: &mut String,
-        depth: usize,
-        row: &mut Vec<(usize, String)>,
-    ) -> Result<(), String> {
-        for element in doc {
-            let (key, value) = element.map_err(|e| format!("malformed document: {e}"))?;
-            let len = path.len();
-            if !path.is_empty() {
-                path.push('.');
-            }
-            push_key(path, key.as_str());
-            self.visit(value, parent, path, depth, row)?;
-            path.truncate(len);
-        }
-        Ok(())
-    }
-
-    /// Records `value` found at `path` and walks inside it.
-    fn visit(
-        &mut self,
-        value: RawBsonRef<'_>,
-        parent: Option<usize>,
-        path: &mut String,
-        depth: usize,
-        row: &mut Vec<(usize, String)>,
-    ) -> Result<(), String> {
-        if let RawBsonRef::Array(array) = value {
-            // The array itself is the path of its elements.
-            let len = path.len();
-            path.push_str("[]");
-            let idx = self.path(path, parent, true);
-            if depth < MAX_DEPTH {
-                for element in array.into_iter().take(MAX_ARRAY_ELEMENTS) {
-                    let element = element.map_err(|e| format!("malformed array: {e}"))?;
-                    if let Some(i) = idx {
-                        self.record(i, kind_of(element), element, row);
-                    }
-                    match element {
-                        RawBsonRef::Document(d) => {
-                            self.walk_document(d, idx, path, depth + 1, row)?;
-                        }
-                        RawBsonRef::Array(_) => self.visit(element, idx, path, depth + 1, row)?,
-                        _ => {}
-                    }
-                }
-            } else if let Some(i) = idx {
-                // Too deep to walk: the array is its own value, its elements' types unknown.
-                self.record(i, None, value, row);
-            }
-            path.truncate(len);
-            return Ok(());
-        }
-        let idx = self.path(path, parent, false);
-        if let Some(i) = idx {
-            self.record(i, kind_of(value), value, row);
-        }
-        if let RawBsonRef::Document(d) = value
-            && depth < MAX_DEPTH
-        {
-            self.walk_document(d, idx, path, depth + 1, row)?;
-        }
-        Ok(())
-    }
-
-    /// The index of `path`, added when new and there is room.
-    fn path(&mut self, path: &str, parent: Option<usize>, array: bool) -> Option<usize> {
-        if let Some(&i) = self.index.get(path) {
-            return Some(i);
-        }
-        if self.paths.len() >= MAX_PATHS {
-            return None;
-        }
-        let i = self.paths.len();
-        self.paths.push(PathStats {
-            name: path.to_string(),
-            children: Vec::new(),
-            array,
-            types: 0,
-            docs_with_value: 0,
-            last_doc: 0,
-        });
-        self.index.insert(path.to_string(), i);
-        match parent.and_then(|p| self.paths.get_mut(p)) {
-            Some(p) => p.children.push(i),
-            None => self.roots.push(i),
-        }
-        Some(i)
-    }
-
-    /// Notes a value of type `kind` (an index in [`KINDS`]) at path `i`, and keeps its
-    /// text when it is the document's first non-null value there.
-    fn record(
-        &mut self,
-        i: usize,
-        kind: Option<usize>,
-        value: RawBsonRef<'_>,
-        row: &mut Vec<(usize, String)>,
-    ) {
-        let docs = self.docs;
-        let Some(p) = self.paths.get_mut(i) else {
-            return;
-        };
-        if matches!(value, RawBsonRef::Null | RawBsonRef::Undefined) {
-            return;
-        }
-        if let Some(kind) = kind {
-            p.types |= 1 << kind;
-        }
-        if p.last_doc != docs {
-            p.last_doc = docs;
-            p.docs_with_value += 1;
-            if let Some(text) = value_text(value) {
-                row.push((i, text));
-            }
-        }
-    }
-
-    /// Path indexes in column order: depth first, each path after its parent, siblings in
-    /// the order first seen (`_id` leads, as the server puts it first).
-    fn order(&self) -> Vec<usize> {
-        let mut out = Vec::with_capacity(self.paths.len());
-        let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
-        while let Some(i) = stack.pop() {
-            out.push(i);
-            if let Some(p) = self.paths.get(i) {
-                stack.extend(p.children.iter().rev().copied());
-            }
-        }
-        out
-    }
-
-    /// Column position of each path index (`None`: not a column of `order`).
-    fn positions(&self, order: &[usize]) -> Vec<Option<usize>> {
-        let mut out = vec![None; self.paths.len()];
-        for (pos, &i) in order.iter().enumerate() {
-            if let Some(slot) = out.get_mut(i) {
-                *slot = Some(pos);
-            }
-        }
-        out
-    }
-
-    fn columns(&self, order: &[usize]) -> Vec<ColumnSchema> {
-        order
-            .iter()
-            .filter_map(|&i| self.paths.get(i))
-            .map(|p| {
-                let mut names: Vec<&str> = KINDS
-                    .iter()
-                    .enumerate()
-                    .filter(|(k, _)| p.types & (1 << k) != 0)
-                    .map(|(_, n)| *n)
-                    .collect();
-                names.sort_unstable();
-                let types = names.join("|");
-                let data_type = match (p.array, types.is_empty()) {
-                    (true, true) => "array".to_string(),
-                    (true, false) => format!("array<{types}>"),
-                    (false, true) => "null".to_string(),
-                    (false, false) => types,
-                };
-                ColumnSchema::new(&p.name, data_type, p.docs_with_value < self.docs)
-            })
-            .collect()
-    }
+    Ok(fields)
 }
 
-/// Appends a field name, cut to [`MAX_KEY_CHARS`].
-fn push_key(path: &mut String, key: &str) {
-    match key.char_indices().nth(MAX_KEY_CHARS) {
-        Some((cut, _)) => path.push_str(&key[..cut]),
-        None => path.push_str(key),
-    }
+/// One value in neutral form: numbers and booleans are literals (bare in JSON text), other
+/// scalars their text as [`value_text`] writes it.
+fn value_of(v: RawBsonRef<'_>, level: usize) -> Result<Value, String> {
+    Ok(match v {
+        RawBsonRef::Document(d) if level < KEEP_DEPTH => Value::Object(fields_of(d, level + 1)?),
+        RawBsonRef::Array(a) if level < KEEP_DEPTH => {
+            let mut items = Vec::new();
+            for element in a.into_iter().take(MAX_ELEMENTS) {
+                let element = element.map_err(|e| format!("malformed array: {e}"))?;
+                items.push(value_of(element, level + 1)?);
+            }
+            Value::Array(items)
+        }
+        // Nothing reads inside these (see `KEEP_DEPTH`).
+        RawBsonRef::Document(_) => Value::Object(Vec::new()),
+        RawBsonRef::Array(_) => Value::Array(Vec::new()),
+        _ => match (kind_of(v), value_text(v)) {
+            (Some(kind), Some(text)) => match v {
+                RawBsonRef::Boolean(_)
+                | RawBsonRef::Int32(_)
+                | RawBsonRef::Int64(_)
+                | RawBsonRef::Double(_)
+                | RawBsonRef::Decimal128(_) => Value::Literal(kind, text),
+                _ => Value::Text(kind, text),
+            },
+            _ => Value::Null,
+        },
+    })
 }
 
 /// Earliest and latest dates that print as ISO-8601 with a four-digit year.
@@ -924,7 +740,7 @@ fn value_text(v: RawBsonRef<'_>) -> Option<String> {
         RawBsonRef::JavaScriptCodeWithScope(c) => text_of(c.code.as_bytes()),
         RawBsonRef::Document(_) | RawBsonRef::Array(_) => {
             let mut out = String::new();
-            render(v, &mut out, MAX_VALUE_CHARS, MAX_DEPTH);
+            render(v, &mut out, MAX_VALUE_CHARS, flatten::MAX_DEPTH);
             bounded(out)
         }
         RawBsonRef::Boolean(b) => b.to_string(),
@@ -1049,8 +865,9 @@ mod tests {
     use mongodb::bson::{Binary, DateTime, JavaScriptCodeWithScope, RawDocumentBuf, Regex};
 
     use super::*;
-    use crate::connectors::{ConnectorRegistry, source_kind};
-    use crate::domain::SourceKind;
+    use crate::connectors::flatten::{MAX_DEPTH, MAX_KEY_CHARS, MAX_PATHS};
+    use crate::connectors::{ColumnSchema, ConnectorRegistry, source_kind};
+    use crate::domain::{ClassificationType, SourceKind};
 
     /// The script that installs and starts the test server (nx-27017, a MongoDB
     /// wire-protocol server on SQLite); CI sources it before the tests.
@@ -1153,16 +970,16 @@ mod tests {
 
     /// Columns and the single row of values inferred from `docs`.
     fn infer(docs: &[Document]) -> (Vec<ColumnSchema>, Vec<Vec<Option<String>>>) {
-        let mut schema = Schema::default();
+        let mut schema = Flattener::new(BSON_TYPES);
         let rows: Vec<_> = docs
             .iter()
-            .map(|d| schema.observe(&raw(d.clone())).expect("observe"))
+            .map(|d| observe(&mut schema, &raw(d.clone())).expect("observe"))
             .collect();
         let order = schema.order();
         let positions = schema.positions(&order);
         let rows = rows
             .into_iter()
-            .map(|r| dense(r, &positions, order.len()))
+            .map(|r| flatten::dense(r, &positions, order.len()))
             .collect();
         (schema.columns(&order), rows)
     }
@@ -1231,14 +1048,11 @@ mod tests {
         let nullable = |n: &str| column(&cols, n).nullable;
         assert_eq!(t("name"), "string");
         assert_eq!(t("age"), "int32|string");
-        assert_eq!(t("address"), "object");
         assert_eq!(t("address.geo.lat"), "double");
         assert_eq!(t("tags[]"), "array<string>");
         assert_eq!(t("emails[]"), "array<string>");
-        assert_eq!(t("items[]"), "array<object>");
-        assert_eq!(t("items[].sku"), "string");
-        assert_eq!(t("items[].qty"), "int32");
-        assert_eq!(t("matrix[]"), "array<array>");
+        assert_eq!(t("items[].sku"), "array<string>");
+        assert_eq!(t("items[].qty"), "array<int32>");
         assert_eq!(t("matrix[][]"), "array<int32>");
         assert_eq!(t("born"), "date");
         assert_eq!(t("photo"), "binary");
@@ -1251,30 +1065,26 @@ mod tests {
         // Each path after its parent, siblings as first seen, later paths after them.
         let names: Vec<&str> = cols.iter().map(|c| c.name.as_str()).collect();
         let at = |n: &str| names.iter().position(|x| *x == n).expect("column");
+        // Objects and arrays are not columns: their values are.
+        for container in ["address", "address.geo", "items[]", "matrix[]"] {
+            assert!(!names.contains(&container), "{container} in {names:?}");
+        }
         assert_eq!(
-            &names[at("address")..=at("address.geo.lng")],
-            [
-                "address",
-                "address.city",
-                "address.geo",
-                "address.geo.lat",
-                "address.geo.lng"
-            ]
+            &names[at("address.city")..=at("address.geo.lng")],
+            ["address.city", "address.geo.lat", "address.geo.lng"]
         );
         assert!(at("name") < at("email") && at("notes") < at("tags[]"));
-        // Values: one per document, the first element of arrays.
+        // Values: one per document; document `n` gives value `n mod k` of its `k`.
         let v = |r: usize, n: &str| rows[r][at(n)].clone();
         assert_eq!(v(1, "age").as_deref(), Some("1 years"));
         assert_eq!(v(2, "age").as_deref(), Some("22"));
-        assert_eq!(v(1, "emails[]").as_deref(), Some("p1@example.org"));
-        assert_eq!(v(1, "items[].sku").as_deref(), Some("S1"));
+        assert_eq!(v(0, "emails[]").as_deref(), Some("p0@example.org"));
+        assert_eq!(v(1, "emails[]").as_deref(), Some("q1@example.org"));
+        assert_eq!(v(0, "items[].sku").as_deref(), Some("S0"));
+        assert_eq!(v(1, "items[].sku").as_deref(), Some("T"));
         assert_eq!(v(1, "items[].note").as_deref(), Some("second"));
-        assert_eq!(v(1, "matrix[]").as_deref(), Some("[1, 2]"));
-        assert_eq!(v(1, "matrix[][]").as_deref(), Some("1"));
-        assert_eq!(
-            v(1, "address").as_deref(),
-            Some(r#"{"city": "Paris", "geo": {"lat": 48.85, "lng": 2.35}}"#)
-        );
+        assert_eq!(v(1, "matrix[][]").as_deref(), Some("2"));
+        assert_eq!(v(2, "matrix[][]").as_deref(), Some("3"));
         assert_eq!(v(0, "born").as_deref(), Some("1990-05-17T00:00:00Z"));
         assert_eq!(v(0, "photo").as_deref(), Some("\0\u{fffd}a"));
         assert_eq!(v(0, "score").as_deref(), Some("0"));
@@ -1351,11 +1161,6 @@ mod tests {
             ("ancient", "date", Some("-62167219200001")),
             ("future", "date", Some("9999-12-31T23:59:59.999Z")),
             ("quote", "string", Some("say \"hi\"\n")),
-            (
-                "obj",
-                "object",
-                Some(r#"{"q": "a\"b", "n": null, "d": "1970-01-01T00:00:00Z"}"#),
-            ),
             ("obj.q", "string", Some("a\"b")),
             ("obj.n", "null", None),
             ("obj.d", "date", Some("1970-01-01T00:00:00Z")),
@@ -1380,7 +1185,8 @@ mod tests {
         }
         let (cols, rows) = infer(&[deep]);
         let deepest = cols.last().expect("columns");
-        assert_eq!(deepest.name.matches('.').count(), MAX_DEPTH);
+        assert_eq!(cols.len(), 1, "the objects above it are not columns");
+        assert_eq!(deepest.name.split('.').count(), MAX_DEPTH);
         assert_eq!(deepest.data_type, "object");
         assert!(
             rows[0]
@@ -1401,7 +1207,13 @@ mod tests {
         for i in 0..5_000 {
             big.insert(format!("field{i}"), "y".repeat(100));
         }
-        let (_, rows) = infer(&[doc! { "big": big }]);
+        // At the depth limit, where it is kept whole.
+        let mut nested = doc! { "big": big };
+        for _ in 0..MAX_DEPTH - 1 {
+            nested = doc! { "o": nested };
+        }
+        let (cols, rows) = infer(&[nested]);
+        assert_eq!(cols[0].data_type, "object");
         let text = rows[0][0].clone().expect("object text");
         assert!(text.len() <= MAX_VALUE_CHARS + 200, "{}", text.len());
     }
@@ -1414,7 +1226,7 @@ mod tests {
         let pos = bytes.iter().position(|b| *b == b'c').expect("key c");
         bytes[pos - 5] = 0x7f;
         let doc = RawDocument::from_bytes(&bytes).expect("the outer frame is intact");
-        let err = Schema::default().observe(doc).expect_err("an error");
+        let err = observe(&mut Flattener::new(BSON_TYPES), doc).expect_err("an error");
         assert!(err.contains("malformed"), "{err}");
     }
 
@@ -1556,7 +1368,7 @@ mod tests {
         assert_eq!(t("age"), "int32|string");
         assert_eq!(t("address.geo.lat"), "double");
         assert_eq!(t("tags[]"), "array<string>");
-        assert_eq!(t("items[].qty"), "int32");
+        assert_eq!(t("items[].qty"), "array<int32>");
         assert_eq!(t("matrix[][]"), "array<int32>");
         assert_eq!(t("born"), "date");
         assert_eq!(t("always_null"), "null");
@@ -1572,11 +1384,12 @@ mod tests {
         };
         assert_eq!(values("_id").len(), 40);
         assert!(values("_id").iter().all(|v| v.len() == 24));
-        assert!(
-            values("emails[]")
-                .iter()
-                .all(|v| v.starts_with('p') && v.ends_with("@example.org"))
-        );
+        // Every element is a whole address, and both positions of the arrays are drawn.
+        let emails = values("emails[]");
+        assert_eq!(emails.len(), 40);
+        assert!(emails.iter().all(|v| v.ends_with("@example.org")));
+        assert!(emails.iter().any(|v| v.starts_with('p')));
+        assert!(emails.iter().any(|v| v.starts_with('q')));
         assert!(
             values("born")
                 .iter()
@@ -1676,6 +1489,140 @@ mod tests {
         assert_eq!(profiles[at].distinct_estimate, 1);
         assert_eq!(again.rows_read, 3000);
         db.drop_db().await;
+    }
+
+    /// The same customers as JSON lines, for a `.jsonl` file and for a collection: single
+    /// e-mails, arrays of e-mails, an array of objects, a field some documents lack.
+    fn customers() -> Vec<String> {
+        (0..30)
+            .map(|i| {
+                let address = if i % 5 == 0 {
+                    String::new()
+                } else {
+                    format!(r#""address": {{"city": "Lyon", "zip": "6900{}"}}, "#, i % 10)
+                };
+                format!(
+                    r#"{{"_id": "c{i:03}", "name": "Customer {i}", "email": "user{i}@example.com", "emails": ["a{i}@example.com", "b{i}@example.org"], {address}"contacts": [{{"kind": "phone", "value": "+33 6 12 34 {i:02} 78"}}, {{"kind": "mail", "value": "c{i}@example.net"}}], "age": {}, "note": null}}"#,
+                    20 + i
+                )
+            })
+            .collect()
+    }
+
+    /// The `.jsonl` file of `lines`, read by the files connector.
+    async fn scan_json_lines(lines: &[String]) -> TableScan {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("customers.jsonl"), lines.join("\n")).expect("write");
+        let mut c = connect_to(&format!("file://{}", dir.path().display())).await;
+        let tables = c.list_tables().await.expect("list files");
+        c.scan_table(&tables[0], SampleSize::Rows(100))
+            .await
+            .expect("scan file")
+    }
+
+    async fn connect_to(uri: &str) -> Box<dyn Connector> {
+        ConnectorRegistry::default()
+            .connect("src", uri)
+            .await
+            .expect("connect")
+    }
+
+    /// Asserts that the file's scan and the collection's (`columns`, `values`) have the same
+    /// columns, values and classifications; the types differ only in their names.
+    fn assert_read_alike(
+        file: &TableScan,
+        columns: &[ColumnSchema],
+        values: &[Vec<Option<String>>],
+    ) {
+        let shape = |cols: &[ColumnSchema]| -> Vec<(String, bool)> {
+            cols.iter().map(|c| (c.name.clone(), c.nullable)).collect()
+        };
+        assert_eq!(shape(&file.columns), shape(columns));
+        assert_eq!(file.values, values);
+        let t = |cols: &[ColumnSchema], n: &str| column(cols, n).data_type.clone();
+        for n in ["emails[]", "contacts[].value"] {
+            assert_eq!(t(&file.columns, n), "array<string>");
+            assert_eq!(t(columns, n), "array<string>");
+        }
+        assert_eq!(
+            (t(&file.columns, "age"), t(columns, "age")),
+            ("integer".into(), "int32".into())
+        );
+
+        let classifier = crate::classify::Classifier::new().expect("classifier");
+        let classify = |cols: &[ColumnSchema], values: &[Vec<Option<String>>]| {
+            let samples: Vec<crate::classify::ColumnSample<'_>> = cols
+                .iter()
+                .zip(values)
+                .map(|(c, v)| crate::classify::ColumnSample {
+                    name: &c.name,
+                    data_type: &c.data_type,
+                    values: v,
+                })
+                .collect();
+            classifier
+                .classify_table("customers", &samples)
+                .into_iter()
+                .zip(cols)
+                .map(|(found, c)| {
+                    (
+                        c.name.clone(),
+                        found.iter().map(|f| f.type_id).collect::<Vec<_>>(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let from_file = classify(&file.columns, &file.values);
+        assert_eq!(from_file, classify(columns, values));
+        // A column of e-mail arrays classifies as a column of single e-mails.
+        let of = |n: &str| {
+            from_file
+                .iter()
+                .find(|(c, _)| c == n)
+                .map(|(_, t)| t.clone())
+        };
+        assert_eq!(of("email"), Some(vec![ClassificationType::EmailAddress]));
+        assert_eq!(of("emails[]"), of("email"));
+    }
+
+    #[tokio::test]
+    async fn json_lines_and_converted_bson_flatten_alike() {
+        let lines = customers();
+        let file = scan_json_lines(&lines).await;
+        // No server: the documents converted the way a scan converts them.
+        let docs: Vec<Document> = lines
+            .iter()
+            .map(|l| serde_json::from_str(l).expect("a BSON document"))
+            .collect();
+        let (columns, rows) = infer(&docs);
+        let mut values = vec![Vec::new(); columns.len()];
+        for row in rows {
+            for (c, v) in values.iter_mut().zip(row) {
+                c.push(v);
+            }
+        }
+        assert_read_alike(&file, &columns, &values);
+    }
+
+    #[tokio::test]
+    async fn mongodb_and_json_lines_give_the_same_columns_and_classifications() {
+        let lines = customers();
+        let docs: Vec<Document> = lines
+            .iter()
+            .map(|l| serde_json::from_str(l).expect("a BSON document"))
+            .collect();
+        let db = TestDb::create(server(), vec![("customers", docs)]).await;
+        let mut c = connect(&db.uri("")).await;
+        let tables = c.list_tables().await.expect("list");
+        // Fewer documents than asked for: read whole, in insertion order, as the file is.
+        let scan = c
+            .scan_table(&tables[0], SampleSize::Rows(100))
+            .await
+            .expect("scan");
+        db.drop_db().await;
+        let file = scan_json_lines(&lines).await;
+        assert_eq!((file.rows_read, scan.rows_read), (30, 30));
+        assert_read_alike(&file, &scan.columns, &scan.values);
     }
 
     /// A server of this test's own, ended (by its process id) when the guard goes.

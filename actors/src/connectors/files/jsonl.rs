@@ -1,44 +1,59 @@
 //! JSON lines (`.jsonl`, `.ndjson`) and JSON documents (`.json`: a top-level array of
-//! objects, or objects one after another). Each object is a row; nested objects become
-//! dotted paths (`address.city`), array elements `tags[]`, and fields of objects inside
-//! arrays `items[].sku`.
-//!
-//! An array's elements are joined into one value per row (`"a, b"`), not spread over
-//! rows: a sampled row stays one record, so row counts, NULL ratios and the other columns
-//! of the row keep their meaning. The cost: an element only classifies on its own when
-//! the array has one.
+//! objects, or objects one after another). Each object is a row, flattened by the
+//! flattener MongoDB shares ([`crate::connectors::flatten`], which states the rules):
+//! nested objects become dotted paths (`address.city`), array elements `tags[]`, fields of
+//! objects inside arrays `items[].sku`, and each array element is a whole value of its
+//! column, so an array of e-mail addresses classifies as e-mail addresses here and in a
+//! collection alike.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use serde::de::{self, Deserialize, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::{FileSampler, file_sampler, open_text};
-use crate::connectors::{ColumnSchema, MAX_VALUE_CHARS, TableScan};
+use crate::connectors::TableScan;
+use crate::connectors::flatten::{self, Flattener, KEEP_DEPTH, MAX_ELEMENTS, Value, Vocabulary};
 use crate::domain::SampleSize;
 
-/// Paths (columns) kept per file; a file with more is mostly keys used as data (ids as
-/// keys), which make poor columns.
-const MAX_PATHS: usize = 512;
-/// Containers a path may go through; deeper values are kept whole as their JSON text.
-const MAX_DEPTH: usize = 8;
 /// Largest record (line, or element of a `.json` array) parsed; larger ones are skipped
 /// rather than loaded whole into memory.
 const MAX_RECORD_BYTES: u64 = 64 * 1024 * 1024;
-/// Bytes an array's joined value may grow to; it is cut to [`MAX_VALUE_CHARS`] anyway.
-const MAX_JOINED_BYTES: usize = MAX_VALUE_CHARS * 4;
-const ARRAY_SEPARATOR: &str = ", ";
 
-// The JSON types a path was seen with, as bits.
-const BOOLEAN: u8 = 1;
-const INTEGER: u8 = 2;
-const NUMBER: u8 = 4;
-const STRING: u8 = 8;
-const OBJECT: u8 = 16;
-const ARRAY: u8 = 32;
+// The JSON types, as the flattener's kinds.
+const BOOLEAN: u8 = 0;
+const INTEGER: u8 = 1;
+const NUMBER: u8 = 2;
+const STRING: u8 = 3;
+const OBJECT: u8 = 4;
+const ARRAY: u8 = 5;
+
+const JSON_TYPES: Vocabulary = Vocabulary {
+    object: OBJECT,
+    array: ARRAY,
+    name: json_type,
+};
+
+/// The name of the JSON types seen (bit `k`: kind `k`), e.g. `integer|string`.
+fn json_type(kinds: u32) -> String {
+    let seen = |k: u8| kinds & (1 << k) != 0;
+    [
+        (BOOLEAN, "boolean"),
+        (INTEGER, "integer"),
+        (NUMBER, "number"),
+        (STRING, "string"),
+        (OBJECT, "object"),
+        (ARRAY, "array"),
+    ]
+    .into_iter()
+    // An integer is a number: integers and fractions together are numbers.
+    .filter(|&(k, _)| seen(k) && !(k == INTEGER && seen(NUMBER)))
+    .map(|(_, name)| name)
+    .collect::<Vec<_>>()
+    .join("|")
+}
 
 /// Reads a JSON lines file: one object per line; other lines are counted and skipped.
 pub(super) fn read_lines(path: &Path, size: SampleSize) -> Result<TableScan, String> {
@@ -69,8 +84,8 @@ pub(super) fn read_lines(path: &Path, size: SampleSize) -> Result<TableScan, Str
         if record.is_empty() {
             continue;
         }
-        match serde_json::from_slice::<Json>(record) {
-            Ok(Json::Object(fields)) => table.add(fields),
+        match serde_json::from_slice::<Record>(record) {
+            Ok(Record(Value::Object(fields))) => table.add(&fields),
             Ok(_) => bad.note(format!("line {number}: not a JSON object")),
             Err(e) => bad.note(format!("line {number}: {e}")),
         }
@@ -96,10 +111,10 @@ pub(super) fn read_document(path: &Path, size: SampleSize) -> Result<TableScan, 
         None => {}
         Some(b'[') => {
             let mut index = 0u64;
-            let mut on_element = |element: Json| {
+            let mut on_element = |element: Value| {
                 index += 1;
                 match element {
-                    Json::Object(fields) => table.add(fields),
+                    Value::Object(fields) => table.add(&fields),
                     _ => bad.note(format!("element {index}: not a JSON object")),
                 }
             };
@@ -115,12 +130,12 @@ pub(super) fn read_document(path: &Path, size: SampleSize) -> Result<TableScan, 
             }
         }
         Some(b'{') => {
-            let mut stream = de.into_iter::<Json>();
+            let mut stream = de.into_iter::<Record>();
             loop {
                 used.set(0);
                 match stream.next() {
                     None => break,
-                    Some(Ok(Json::Object(fields))) => table.add(fields),
+                    Some(Ok(Record(Value::Object(fields)))) => table.add(&fields),
                     Some(Ok(_)) => bad.note("a value that is not an object".into()),
                     Some(Err(e)) => {
                         bad.note(e.to_string());
@@ -215,7 +230,7 @@ impl<R: Read> Read for Budget<'_, R> {
 /// Visits a top-level array, handing each element on as soon as it is parsed.
 struct Elements<'a> {
     used: &'a Cell<u64>,
-    on_element: &'a mut dyn FnMut(Json),
+    on_element: &'a mut dyn FnMut(Value),
 }
 
 impl<'de> Visitor<'de> for Elements<'_> {
@@ -228,7 +243,7 @@ impl<'de> Visitor<'de> for Elements<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         loop {
             self.used.set(0);
-            match seq.next_element::<Json>()? {
+            match seq.next_element_seed(Level(0))? {
                 Some(element) => (self.on_element)(element),
                 None => return Ok(()),
             }
@@ -236,252 +251,124 @@ impl<'de> Visitor<'de> for Elements<'_> {
     }
 }
 
-/// A JSON value with object keys in file order (`serde_json::Value` sorts them unless
-/// the `preserve_order` feature is on, and columns should come in the file's order).
-#[derive(Debug)]
-enum Json {
-    Null,
-    Bool(bool),
-    Number(serde_json::Number),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
-}
+/// One record (a top-level value) as the flattener's [`Value`].
+struct Record(Value);
 
-impl<'de> Deserialize<'de> for Json {
+impl<'de> Deserialize<'de> for Record {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(JsonVisitor)
+        Level(0).deserialize(d).map(Record)
     }
 }
 
-struct JsonVisitor;
+/// Reads a value as the flattener's [`Value`], at the level given (a record is level 0,
+/// its fields' values level 1), keeping object keys in file order (columns come in the
+/// file's order). What the flattener never reads is skipped, not loaded: elements past
+/// [`MAX_ELEMENTS`], the inside of containers at [`KEEP_DEPTH`].
+#[derive(Clone, Copy)]
+struct Level(usize);
 
-impl<'de> Visitor<'de> for JsonVisitor {
-    type Value = Json;
+impl<'de> DeserializeSeed<'de> for Level {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Level {
+    type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Json, E> {
-        Ok(Json::Bool(v))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Literal(BOOLEAN, v.to_string()))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
-        Ok(Json::Number(v.into()))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Literal(INTEGER, v.to_string()))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
-        Ok(Json::Number(v.into()))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Literal(INTEGER, v.to_string()))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
         // JSON has no NaN or infinity; serde_json never hands one over.
-        Ok(serde_json::Number::from_f64(v).map_or(Json::Null, Json::Number))
+        Ok(serde_json::Number::from_f64(v)
+            .map_or(Value::Null, |n| Value::Literal(NUMBER, n.to_string())))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Json, E> {
-        Ok(Json::String(v.to_owned()))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Text(STRING, v.to_owned()))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Json, E> {
-        Ok(Json::String(v))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Text(STRING, v))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
-        Ok(Json::Null)
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<Json, E> {
-        Ok(Json::Null)
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let keep = if self.0 < KEEP_DEPTH { MAX_ELEMENTS } else { 0 };
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Json::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-        let mut fields = Vec::new();
-        while let Some(field) = map.next_entry::<String, Json>()? {
-            fields.push(field);
-        }
-        Ok(Json::Object(fields))
-    }
-}
-
-/// One flattened path.
-struct Column {
-    name: String,
-    /// JSON types seen, as bits.
-    types: u8,
-    /// Seen inside an array: its values are element lists.
-    in_array: bool,
-    /// Rows with a value.
-    present: u64,
-}
-
-impl Column {
-    fn data_type(&self) -> String {
-        let mut parts: Vec<&str> = Vec::new();
-        for (bit, name) in [
-            (BOOLEAN, "boolean"),
-            (INTEGER, "integer"),
-            (NUMBER, "number"),
-            (STRING, "string"),
-            (OBJECT, "object"),
-            (ARRAY, "array"),
-        ] {
-            // An integer is a number: integers and fractions together are numbers.
-            if self.types & bit != 0 && !(bit == INTEGER && self.types & NUMBER != 0) {
-                parts.push(name);
+        while items.len() < keep {
+            match seq.next_element_seed(Level(self.0 + 1))? {
+                Some(item) => items.push(item),
+                None => return Ok(Value::Array(items)),
             }
         }
-        let base = if parts.is_empty() {
-            "null".to_string()
-        } else {
-            parts.join("|")
-        };
-        if self.in_array {
-            format!("array<{base}>")
-        } else {
-            base
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut fields = Vec::new();
+        if self.0 >= KEEP_DEPTH {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Object(fields));
         }
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(Level(self.0 + 1))?;
+            fields.push((key, value));
+        }
+        Ok(Value::Object(fields))
     }
 }
 
-/// The rows of one file, flattened, with the columns in the order first seen.
+/// The rows of one file, flattened.
 struct Table {
-    index: HashMap<String, usize>,
-    columns: Vec<Column>,
-    /// Values dropped because their path came after [`MAX_PATHS`] others.
-    refused: u64,
+    flat: Flattener,
     sampler: FileSampler,
 }
 
 impl Table {
     fn new(size: SampleSize) -> Self {
         Self {
-            index: HashMap::new(),
-            columns: Vec::new(),
-            refused: 0,
+            flat: Flattener::new(JSON_TYPES),
             sampler: file_sampler(size, 0),
         }
     }
 
-    fn add(&mut self, fields: Vec<(String, Json)>) {
-        let mut row = Vec::new();
-        for (key, value) in &fields {
-            self.flatten(value, key.clone(), false, 1, &mut row);
-        }
-        for (c, v) in self.columns.iter_mut().zip(&row) {
-            if v.is_some() {
-                c.present += 1;
+    /// Adds one object. Its cells sit at their path index, which never changes as paths
+    /// are learned; [`Self::finish`] puts the columns in order.
+    fn add(&mut self, fields: &[(String, Value)]) {
+        let found = self.flat.observe(fields);
+        let mut row = vec![None; self.flat.paths()];
+        for (i, text) in found {
+            if let Some(cell) = row.get_mut(i) {
+                *cell = Some(text);
             }
         }
-        self.sampler.widen(self.columns.len());
+        self.sampler.widen(row.len());
         self.sampler.push(row);
-    }
-
-    /// Puts `value`, found at `path` (`depth` containers deep), into `row`.
-    fn flatten(
-        &mut self,
-        value: &Json,
-        path: String,
-        in_array: bool,
-        depth: usize,
-        row: &mut Vec<Option<String>>,
-    ) {
-        match value {
-            Json::Object(fields) if depth < MAX_DEPTH => {
-                for (key, v) in fields {
-                    self.flatten(v, format!("{path}.{key}"), in_array, depth + 1, row);
-                }
-            }
-            Json::Array(items) if depth < MAX_DEPTH => {
-                // An empty array adds nothing: the paths below it are NULL in this row.
-                let path = format!("{path}[]");
-                for item in items {
-                    self.flatten(item, path.clone(), true, depth + 1, row);
-                }
-            }
-            Json::Object(_) | Json::Array(_) => {
-                let mut text = String::new();
-                compact(value, &mut text);
-                let t = if matches!(value, Json::Object(_)) {
-                    OBJECT
-                } else {
-                    ARRAY
-                };
-                self.put(&path, t, text, in_array, row);
-            }
-            // A key that is always null is still a column; a null list element is not.
-            Json::Null if !in_array => {
-                self.column(&path, false);
-            }
-            Json::Null => {}
-            Json::Bool(b) => self.put(&path, BOOLEAN, b.to_string(), in_array, row),
-            Json::Number(n) => {
-                let t = if n.is_f64() { NUMBER } else { INTEGER };
-                self.put(&path, t, n.to_string(), in_array, row);
-            }
-            Json::String(s) => self.put(&path, STRING, s.clone(), in_array, row),
-        }
-    }
-
-    /// The index of `path`'s column, added if there is room.
-    fn column(&mut self, path: &str, in_array: bool) -> Option<usize> {
-        if let Some(&i) = self.index.get(path) {
-            if let Some(c) = self.columns.get_mut(i) {
-                c.in_array |= in_array;
-            }
-            return Some(i);
-        }
-        if self.columns.len() >= MAX_PATHS {
-            self.refused += 1;
-            return None;
-        }
-        let i = self.columns.len();
-        self.columns.push(Column {
-            name: path.to_string(),
-            types: 0,
-            in_array,
-            present: 0,
-        });
-        self.index.insert(path.to_string(), i);
-        Some(i)
-    }
-
-    fn put(
-        &mut self,
-        path: &str,
-        t: u8,
-        text: String,
-        in_array: bool,
-        row: &mut Vec<Option<String>>,
-    ) {
-        let Some(i) = self.column(path, in_array) else {
-            return;
-        };
-        if let Some(c) = self.columns.get_mut(i) {
-            c.types |= t;
-        }
-        if row.len() <= i {
-            row.resize(i + 1, None);
-        }
-        match &mut row[i] {
-            Some(joined) if in_array => {
-                if joined.len() < MAX_JOINED_BYTES {
-                    joined.push_str(ARRAY_SEPARATOR);
-                    joined.push_str(&text);
-                }
-            }
-            // A repeated key outside arrays: the last one wins, as in most parsers.
-            slot => *slot = Some(text),
-        }
     }
 
     fn finish(self, path: &Path, bad: Malformed) -> Result<TableScan, String> {
@@ -500,56 +387,38 @@ impl Table {
                 "skipped malformed JSON records"
             );
         }
-        if self.refused > 0 {
+        if self.flat.refused() > 0 {
             tracing::warn!(
                 file = %path.display(),
-                kept = MAX_PATHS,
-                dropped_values = self.refused,
+                kept = flatten::MAX_PATHS,
+                dropped_values = self.flat.refused(),
                 "JSON file has more paths than are kept as columns"
             );
         }
-        let columns = self
-            .columns
-            .iter()
-            .map(|c| ColumnSchema::new(c.name.clone(), c.data_type(), c.present < rows))
-            .collect();
-        Ok(self.sampler.finish_with(columns, Some(rows)))
+        // One column per path index (objects holding paths too), then only the columns,
+        // in column order.
+        let every: Vec<usize> = (0..self.flat.paths()).collect();
+        let scan = self
+            .sampler
+            .finish_with(self.flat.columns(&every), Some(rows));
+        Ok(select(scan, &self.flat.order()))
     }
 }
 
-/// Compact JSON text of a value kept whole (past [`MAX_DEPTH`]), cut once it is long
-/// enough to be bounded anyway.
-fn compact(value: &Json, out: &mut String) {
-    if out.len() > MAX_JOINED_BYTES {
-        return;
+/// The columns of `scan` at the indexes of `order`, in that order.
+fn select(scan: TableScan, order: &[usize]) -> TableScan {
+    fn pick<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
+        let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+        order
+            .iter()
+            .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
+            .collect()
     }
-    match value {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => out.push_str(&n.to_string()),
-        Json::String(s) => out.push_str(&serde_json::Value::from(s.as_str()).to_string()),
-        Json::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                compact(item, out);
-            }
-            out.push(']');
-        }
-        Json::Object(fields) => {
-            out.push('{');
-            for (i, (k, v)) in fields.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&serde_json::Value::from(k.as_str()).to_string());
-                out.push(':');
-                compact(v, out);
-            }
-            out.push('}');
-        }
+    TableScan {
+        columns: pick(scan.columns, order),
+        values: pick(scan.values, order),
+        profiles: scan.profiles.map(|p| pick(p, order)),
+        ..scan
     }
 }
 
@@ -613,8 +482,9 @@ mod tests {
         assert_eq!((scan.rows_read, scan.row_count), (3, Some(3)));
         assert_eq!(scan.values[0].len(), 3);
         assert_eq!(column(&scan, "name"), [Some("Ann"), None, Some("Björn")]);
-        assert_eq!(column(&scan, "tags[]"), [Some("a, b"), None, Some("c")]);
-        assert_eq!(column(&scan, "items[].sku"), [Some("X1, X2"), None, None]);
+        // Each element is a value of its own: the first document gives its first.
+        assert_eq!(column(&scan, "tags[]"), [Some("a"), None, Some("c")]);
+        assert_eq!(column(&scan, "items[].sku"), [Some("X1"), None, None]);
         assert_eq!(column(&scan, "address.geo.lat")[0], Some("48.85"));
         assert_eq!(column(&scan, "ok"), [None, Some("true"), None]);
     }
@@ -634,7 +504,9 @@ mod tests {
             format!("{deep}\n{wide}\n").as_bytes(),
         );
         let scan = super::super::read_file(&path, SampleSize::Full).expect("scan");
-        assert_eq!(scan.columns.len(), MAX_PATHS);
+        // The seven objects above `a.b.c.d.e.f.g.h` are paths too.
+        let kept = flatten::MAX_PATHS - 7;
+        assert_eq!(scan.columns.len(), kept);
         assert_eq!(
             (
                 scan.columns[0].name.as_str(),
@@ -644,7 +516,7 @@ mod tests {
         );
         assert_eq!(scan.values[0][0].as_deref(), Some(r#"{"i":{"j":1}}"#));
         assert!(scan.columns.iter().all(|c| c.name != "last"));
-        assert_eq!(scan.profiles.as_ref().map(Vec::len), Some(MAX_PATHS));
+        assert_eq!(scan.profiles.as_ref().map(Vec::len), Some(kept));
     }
 
     #[test]
@@ -664,7 +536,8 @@ mod tests {
             ]
         );
         assert_eq!(scan.rows_read, 3);
-        assert_eq!(column(&scan, "b.c[]")[1], Some("1, 2.5"));
+        // The second document gives its second element.
+        assert_eq!(column(&scan, "b.c[]")[1], Some("2.5"));
         // A broken tail keeps the rows before it.
         let cut = write(dir.path(), "cut.json", br#"[{"a": 1}, {"a": 2}, {"a": "#);
         let scan = super::super::read_file(&cut, SampleSize::Rows(10)).expect("cut");
@@ -689,6 +562,29 @@ mod tests {
         let empty = write(dir.path(), "e.jsonl", b"\n\n");
         let scan = super::super::read_file(&empty, SampleSize::Rows(10)).expect("empty");
         assert_eq!((scan.rows_read, scan.columns.len()), (0, 0));
+    }
+
+    #[test]
+    fn parsing_skips_what_the_flattener_never_reads() {
+        let mut deep = String::from("1");
+        for _ in 0..KEEP_DEPTH + 5 {
+            deep = format!(r#"{{"d": {deep}}}"#);
+        }
+        let long: Vec<String> = (0..1000).map(|i| i.to_string()).collect();
+        let text = format!(r#"{{"long": [{}], "d": {deep}}}"#, long.join(","));
+        let Ok(Record(Value::Object(fields))) = serde_json::from_str(&text) else {
+            panic!("an object");
+        };
+        assert!(matches!(&fields[0].1, Value::Array(a) if a.len() == MAX_ELEMENTS));
+        // Objects down to KEEP_DEPTH levels, then an empty one.
+        let (mut v, mut levels) = (&fields[1].1, 1);
+        while let Value::Object(f) = v
+            && let Some((_, inner)) = f.first()
+        {
+            (v, levels) = (inner, levels + 1);
+        }
+        assert_eq!(levels, KEEP_DEPTH);
+        assert!(matches!(v, Value::Object(f) if f.is_empty()));
     }
 
     #[test]
