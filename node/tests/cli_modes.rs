@@ -60,11 +60,8 @@ fn normalize(v: &mut Value, root: &str) {
                 let volatile = k.ends_with("_ms")
                     || k.ends_with("_at")
                     || matches!(k.as_str(), "scan_id" | "id" | "job" | "seq" | "generated");
-                if placement && k == "reason" {
-                    *x = Value::Null;
-                } else if volatile
-                    && (x.is_number() || x.as_str().is_some_and(|s| s.starts_with("scan-")))
-                {
+                let changes = x.is_number() || x.as_str().is_some_and(|s| s.starts_with("scan-"));
+                if (placement && k == "reason") || (volatile && changes) {
                     *x = Value::Null;
                 } else {
                     normalize(x, root);
