@@ -58,7 +58,7 @@ pub enum ClassifyError {
     #[error("the classifier is unavailable: {0}")]
     Unavailable(String),
     /// The classification stopped without an answer (it panicked, or the pool stopped).
-    #[error("the classifier gave no answer")]
+    #[error("the classifier gave no answer (its queue was full, or it stopped)")]
     NoAnswer,
 }
 
@@ -85,7 +85,8 @@ pub struct PoolSize {
     /// Tables classified at once, each on its own blocking thread: one per core by
     /// default (the work is CPU-bound).
     pub workers: usize,
-    /// Tables that may wait for a worker; more are refused (the caller fails that table).
+    /// Tables that may wait for a worker; more are refused (the scan that sent it fails
+    /// with the reason).
     /// Each scan worker has at most one table in flight, so this is only reached when far
     /// more scans run than the pool was sized for.
     pub queue_limit: usize,

@@ -62,8 +62,9 @@ pub enum OutputAck {
     Applied,
     /// Applied before (a retry): nothing changed.
     Duplicate,
-    /// Not applied, never will be: the attempt was superseded, the job ended or was
-    /// cancelled, or what it refers to is gone. The scan stops.
+    /// Not applied, never will be: the attempt was superseded, or the job ended or was
+    /// cancelled. The scan stops without reporting more. (An output refused because what
+    /// it refers to is gone is an error instead: the scan fails with the reason.)
     Superseded(String),
 }
 

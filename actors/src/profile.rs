@@ -29,8 +29,8 @@ enum Order {
 fn order_of(data_type: &str) -> Order {
     let t = data_type.to_ascii_lowercase();
     let has = |w: &[&str]| w.iter().any(|x| t.contains(x));
-    // A mix of types (`int32|string`, from documents and JSON) or an array (values are
-    // elements joined) has no single order.
+    // A mix of types (`int32|string`, from documents and JSON) or an array (its values
+    // are elements of different documents' arrays) has no single order.
     if has(&["interval", "|", "array<"]) {
         Order::None
     } else if has(&["date", "time", "year"]) {

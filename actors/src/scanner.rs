@@ -266,6 +266,12 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "panic without a message".into())
 }
 
+/// How this build reads and classifies tables, in the skip fingerprint: bump it when a
+/// change alters what a scan of an unchanged table would catalog (the version alone does
+/// not move between releases), so every table is read once more after the upgrade.
+/// 2: one document flattener for JSON files and MongoDB.
+const CATALOG_REVISION: u32 = 2;
+
 /// The outcome of a scan stopped by a user.
 const CANCELLED: &str = "cancelled";
 /// How long a scan waits for the policy check of what it cataloged.
@@ -410,10 +416,12 @@ impl ScanRun<'_> {
             // What a skip relies on: the source's state, and how it was cataloged (this
             // build's classifier and the sample size), so an upgrade or a bigger sample
             // re-reads unchanged tables once.
-            let fingerprint = t
-                .fingerprint
-                .as_ref()
-                .map(|f| format!("{f}|{}|{size}", env!("CARGO_PKG_VERSION")));
+            let fingerprint = t.fingerprint.as_ref().map(|f| {
+                format!(
+                    "{f}|{}|r{CATALOG_REVISION}|{size}",
+                    env!("CARGO_PKG_VERSION")
+                )
+            });
             let unchanged = !self.job.force
                 && fingerprint.is_some()
                 && known

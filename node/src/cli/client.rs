@@ -61,6 +61,11 @@ impl Client {
         }
     }
 
+    /// Whether requests go to another process (`--endpoint`).
+    pub(super) fn is_remote(&self) -> bool {
+        matches!(self.transport, Transport::Http { .. })
+    }
+
     /// Sends a request; a non-2xx answer becomes its JSON error message.
     pub(super) async fn send(
         &self,
@@ -255,6 +260,8 @@ async fn run_with(g: &Global, c: &Client, cmd: Cmd) -> anyhow::Result<()> {
             sample,
         } => {
             let id = c.ensure_source(&source, name.as_deref(), sample).await?;
+            // The embedded node stops when the command ends: it always waits.
+            let no_wait = no_wait && c.is_remote();
             match c.scan(&id, g.format, force, no_wait).await? {
                 Some(tables) => output::tables(g.format, &tables),
                 None => Ok(()),

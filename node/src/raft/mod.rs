@@ -600,7 +600,7 @@ impl ScanSink for RaftNode {
             output,
             at_ms: now_ms(),
         };
-        Box::pin(async move { Ok(RaftNode::propose(self, cmd).await?.output_ack()) })
+        Box::pin(async move { RaftNode::propose(self, cmd).await?.output_ack() })
     }
 }
 

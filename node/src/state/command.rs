@@ -2,7 +2,7 @@
 //! applying it answers a [`CommandResult`]. Both are stored in the log (bincode), so a
 //! variant is only ever added at the end.
 
-use pursight_actors::cluster::OutputAck;
+use pursight_actors::cluster::{ClusterError, OutputAck};
 use pursight_actors::compliance;
 use pursight_actors::corrections::CorrectionAction;
 use pursight_actors::domain::{
@@ -163,15 +163,20 @@ pub enum CommandResult {
 }
 
 impl CommandResult {
-    /// What a `ScanOutput` command's result says to the scan that sent it.
-    pub fn output_ack(self) -> OutputAck {
+    /// What a `ScanOutput` command's result says to the scan that sent it. A refusal for
+    /// something gone (the source was removed mid-scan) is an error of that output, so the
+    /// scan fails with the reason rather than passing for cancelled.
+    pub fn output_ack(self) -> Result<OutputAck, ClusterError> {
         match self {
-            CommandResult::Scan(_) => OutputAck::Applied,
-            CommandResult::Done => OutputAck::Duplicate,
-            CommandResult::Conflict(why) | CommandResult::NotFound(why) => {
-                OutputAck::Superseded(why)
-            }
-            other => OutputAck::Superseded(format!("unexpected answer: {other:?}")),
+            CommandResult::Scan(_) => Ok(OutputAck::Applied),
+            CommandResult::Done => Ok(OutputAck::Duplicate),
+            CommandResult::Conflict(why) => Ok(OutputAck::Superseded(why)),
+            CommandResult::NotFound(why) => Err(ClusterError::Rejected(format!(
+                "the catalog refused the output: {why} not found"
+            ))),
+            other => Err(ClusterError::Rejected(format!(
+                "unexpected answer to a scan output: {other:?}"
+            ))),
         }
     }
 }
