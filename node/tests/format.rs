@@ -111,13 +111,11 @@ fn the_previous_builds_log_replays_to_the_state_it_stored() {
     let applied = stored.applied_index().expect("applied index");
     let mut replayed = MemTables::default();
     // openraft starts the log at index 0 (the first membership).
-    let mut next = 0;
-    for kv in db.open_tree("raft_log").expect("log").iter() {
+    for (next, kv) in (0u64..).zip(db.open_tree("raft_log").expect("log").iter()) {
         let (_, bytes) = kv.expect("read the log");
         let entry: Entry = decode(&bytes).expect("decode an entry");
         // The whole history is there (no snapshot purged it), in order.
         assert_eq!(entry.log_id.index, next, "a gap in the fixture's log");
-        next += 1;
         if entry.log_id.index > applied {
             break;
         }
