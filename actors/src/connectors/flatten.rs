@@ -372,7 +372,7 @@ fn render(v: &Value, out: &mut String, depth: usize) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Literal(_, t) => out.push_str(t),
-        Value::Text(_, t) => push_json_string(out, t),
+        Value::Text(_, t) => push_json_string(out, t, MAX_VALUE_CHARS),
         Value::Array(_) | Value::Object(_) if depth == 0 => {
             out.push_str(if matches!(v, Value::Array(_)) {
                 "[…]"
@@ -402,7 +402,7 @@ fn render(v: &Value, out: &mut String, depth: usize) {
                 if n > 0 {
                     out.push(',');
                 }
-                push_json_string(out, key(k));
+                push_json_string(out, key(k), MAX_VALUE_CHARS);
                 out.push(':');
                 render(item, out, depth - 1);
             }
@@ -411,11 +411,11 @@ fn render(v: &Value, out: &mut String, depth: usize) {
     }
 }
 
-/// Appends `s` as a JSON string, stopping at [`MAX_VALUE_CHARS`] bytes of `out`.
-fn push_json_string(out: &mut String, s: &str) {
+/// Appends `s` as a JSON string, stopping at `max` bytes of `out`.
+pub(crate) fn push_json_string(out: &mut String, s: &str, max: usize) {
     out.push('"');
     for c in s.chars() {
-        if out.len() >= MAX_VALUE_CHARS {
+        if out.len() >= max {
             break;
         }
         match c {

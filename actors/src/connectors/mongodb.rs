@@ -20,7 +20,9 @@ use mongodb::bson::{Bson, Document, doc};
 use mongodb::options::{ClientOptions, ReadPreference, SelectionCriteria};
 use mongodb::{Client, Collection, Cursor};
 
-use super::flatten::{self, Flattener, KEEP_DEPTH, MAX_ELEMENTS, Value, Vocabulary};
+use super::flatten::{
+    self, Flattener, KEEP_DEPTH, MAX_ELEMENTS, Value, Vocabulary, push_json_string,
+};
 use super::sample::TableSampler;
 use super::sql::{self, Limits, SourceUri};
 use super::{
@@ -833,26 +835,6 @@ fn render(v: RawBsonRef<'_>, out: &mut String, max: usize, depth: usize) {
         | RawBsonRef::Decimal128(_) => out.push_str(&value_text(v).unwrap_or_default()),
         other => push_json_string(out, &value_text(other).unwrap_or_default(), max),
     }
-}
-
-/// Appends `s` as a JSON string, cut at `max` bytes of `out`.
-fn push_json_string(out: &mut String, s: &str, max: usize) {
-    out.push('"');
-    for c in s.chars() {
-        if out.len() >= max {
-            break;
-        }
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
