@@ -512,9 +512,9 @@ impl ScanRun<'_> {
             row_count,
             profiles,
             fingerprint,
-            classified,
+            mut classified,
         } = done;
-        let (inputs, found) = classified
+        let (inputs, found) = (&mut classified.0)
             .await
             .map_err(|e| format!("classifier crashed: {e}"))?
             .map_err(|e| e.to_string())?;
@@ -584,7 +584,17 @@ struct InFlight {
     row_count: Option<u64>,
     profiles: Option<Vec<Profile>>,
     fingerprint: Option<String>,
-    classified: tokio::task::JoinHandle<Result<Classified, ClassifyError>>,
+    classified: Classifying,
+}
+
+/// The classification of an in-flight table; a scan that stops early (cancelled, failed)
+/// drops it, and the work it no longer wants stops with it.
+struct Classifying(tokio::task::JoinHandle<Result<Classified, ClassifyError>>);
+
+impl Drop for Classifying {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl InFlight {
@@ -620,7 +630,9 @@ impl InFlight {
             row_count,
             profiles,
             fingerprint,
-            classified: tokio::spawn(async move { classify(&pool, name, inputs).await }),
+            classified: Classifying(tokio::spawn(
+                async move { classify(&pool, name, inputs).await },
+            )),
         }
     }
 }

@@ -336,7 +336,8 @@ impl Node {
     }
 
     /// Waits for a scan to finish, calling `on_progress` whenever its progress changes.
-    /// Wakes on every change Raft applies instead of polling on a timer.
+    /// Wakes on every change Raft applies instead of polling on a timer. (The CLI polls
+    /// the API in both modes; code holding the node itself waits with this.)
     pub async fn wait_scan(
         &self,
         id: &str,

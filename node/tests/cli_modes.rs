@@ -3,9 +3,8 @@
 //! times, folder paths) is set aside.
 
 use std::path::Path;
-use std::process::Command;
 
-use pursight_chaos::NodeProcess;
+use pursight_chaos::{NodeProcess, run_cli};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_pursight");
@@ -30,23 +29,15 @@ fn make_source(dir: &Path) -> String {
 
 /// Runs `pursight` with `mode` (`--data DIR` or `--endpoint URL --token T`) and `args`.
 fn run(mode: &[String], args: &[&str]) -> Value {
-    let out = Command::new(BIN)
-        .args(mode)
-        .args(["--format", "json"])
-        .args(args)
-        .output()
-        .expect("run pursight");
-    assert!(
-        out.status.success(),
-        "pursight {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "pursight {args:?} printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })
+    let args: Vec<&str> = mode
+        .iter()
+        .map(String::as_str)
+        .chain(["--format", "json"])
+        .chain(args.iter().copied())
+        .collect();
+    let out = run_cli(Path::new(BIN), &args).expect("pursight");
+    serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("pursight {args:?} printed no JSON ({e}): {out}"))
 }
 
 /// Sets aside what differs by nature between two runs: times, scan and event ids, the

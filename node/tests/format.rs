@@ -4,9 +4,9 @@
 //! two sources, eight tables, two finished scans, 31 findings, two corrections audited.
 
 use std::path::Path;
-use std::process::Command;
 
 use openraft::EntryPayload;
+use pursight_chaos::run_cli;
 use pursight_node::raft::types::Entry;
 use pursight_node::state::apply::apply;
 use pursight_node::state::codec::decode;
@@ -29,19 +29,13 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn json(data: &Path, args: &[&str]) -> Value {
-    let out = Command::new(BIN)
-        .arg("--data")
-        .arg(data)
-        .args(["--format", "json"])
-        .args(args)
-        .output()
-        .expect("run pursight");
-    assert!(
-        out.status.success(),
-        "pursight {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json output")
+    let data = data.display().to_string();
+    let args: Vec<&str> = ["--data", data.as_str(), "--format", "json"]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    let out = run_cli(Path::new(BIN), &args).expect("pursight");
+    serde_json::from_str(&out).expect("json output")
 }
 
 #[test]
